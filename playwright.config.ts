@@ -1,0 +1,21 @@
+import { defineConfig } from "@playwright/test";
+
+// Run through `npm test` (or `npm test -- --e2e`), which builds, starts the server on a seeded database and sets
+// BASE_URL. Browsers are never downloaded: Debian's Chromium is launched directly.
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  reporter: [["list"], ["json"]],
+  outputDir: "test-results/playwright",
+  use: {
+    baseURL: process.env.BASE_URL ?? "http://localhost:3000",
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+    },
+  },
+});

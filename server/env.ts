@@ -1,0 +1,43 @@
+// The one place configuration is read and validated. Parsed on first use (not at import), so `next build` can
+// load modules without a database; after that every read is a plain property access.
+import { z } from "zod";
+
+const secret = (name: string) =>
+  z.string({ error: `${name} is required (32+ characters); local runs generate it under .data/` }).min(32, {
+    error: `${name} must be at least 32 characters`,
+  });
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: z.url({ error: "DATABASE_URL must be a postgresql:// URL" }),
+  /** next-auth's JWT/session secret. */
+  NEXTAUTH_SECRET: secret("NEXTAUTH_SECRET"),
+  /** Public base URL of this instance (used by next-auth and in tracking links). */
+  NEXTAUTH_URL: z.url().optional(),
+  /** HMAC key of click ids: rotating it invalidates every click id in flight. */
+  CLICK_ID_SECRET: secret("CLICK_ID_SECRET"),
+  /** Comma-separated hosts/CIDRs webhook endpoints may target despite the SSRF guard (tests, local receivers). */
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change the environment between cases; production code never calls this. */
+export function resetEnvForTests() {
+  cached = undefined;
+}

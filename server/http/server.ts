@@ -1,0 +1,49 @@
+// Our own Node HTTP server. Hot routes (/go, postbacks, metrics, health) are answered here without touching Next;
+// every other request goes to Next's request handler when one is given (none in tests of the hot paths).
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { health } from "./health";
+import type { HotRoute } from "./types";
+
+export interface AppServerOptions {
+  routes?: HotRoute[];
+  /** Next's request handler; without it, unknown paths get a 404. */
+  next?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+export const baseRoutes: HotRoute[] = [{ prefix: "/api/health", methods: ["GET", "HEAD"], handle: health }];
+
+export function createAppServer({ routes = [], next }: AppServerOptions = {}) {
+  const table = [...baseRoutes, ...routes];
+  const server = http.createServer((req, res) => {
+    const path = req.url ?? "/";
+    for (const route of table) {
+      if (path.startsWith(route.prefix) && (!route.methods || route.methods.includes(req.method ?? "GET"))) {
+        const url = new URL(path, "http://internal");
+        return void Promise.resolve(route.handle(req, res, url)).catch((error) => fail(res, error));
+      }
+    }
+    if (next) return void next(req, res).catch((error) => fail(res, error));
+    res.writeHead(404, { "content-type": "text/plain" }).end("Not found");
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+function fail(res: ServerResponse, error: unknown) {
+  console.error("[http] unhandled error:", (error as Error)?.message ?? error);
+  if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: "internal_error", message: "Something went wrong on our side." }));
+}
+
+/** Stops accepting, lets in-flight requests finish (closing idle keep-alive sockets), then resolves. */
+export function closeServer(server: http.Server, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
