@@ -48,6 +48,14 @@ function readJson<T>(file: string): T | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : undefined;
 }
 
+function typecheck(): boolean {
+  console.log("[test] type check (tsc --noEmit)");
+  const ok = run(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."], {}) === 0;
+  if (ok) total.passed += 1;
+  else total.failed += 1;
+  return ok;
+}
+
 async function unitSuite(adminUrl: string): Promise<boolean> {
   const url = await freshDatabase(adminUrl, `test_unit_${suffix}`);
   const report = path.join(ROOT, "test-results/vitest.json");
@@ -123,7 +131,7 @@ try {
     adminUrl = local.url("postgres");
   }
   const results: boolean[] = [];
-  if (only !== "e2e") results.push(await unitSuite(adminUrl));
+  if (only !== "e2e") results.push(typecheck(), await unitSuite(adminUrl));
   if (only !== "unit") results.push(await e2eSuite(adminUrl));
   ok = results.every(Boolean);
   for (const name of created) await dropDatabase(adminUrl, name);
