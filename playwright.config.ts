@@ -8,7 +8,12 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   workers: 2,
   reporter: [["list"], ["json"]],
-  outputDir: "test-results/playwright",
+  outputDir: process.env.PLAYWRIGHT_OUTPUT_DIR ?? "test-results/playwright",
+  // Payout runs pay the whole program, so that spec runs after all the others.
+  projects: [
+    { name: "features", testIgnore: /payouts\.spec/ },
+    { name: "payouts", testMatch: /payouts\.spec/, dependencies: ["features"] },
+  ],
   use: {
     baseURL: process.env.BASE_URL ?? "http://localhost:3000",
     screenshot: "only-on-failure",

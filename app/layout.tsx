@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { TRPCReactProvider } from "~/components/trpc/client";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Affiliate platform", description: "Tracking, attribution and payouts" };
@@ -7,7 +8,9 @@ export const metadata: Metadata = { title: "Affiliate platform", description: "T
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">{children}</body>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <TRPCReactProvider>{children}</TRPCReactProvider>
+      </body>
     </html>
   );
 }

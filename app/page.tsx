@@ -1,3 +1,8 @@
-export default function Home() {
-  return <main className="p-8">Affiliate platform</main>;
+import { redirect } from "next/navigation";
+import { ROLE_HOME } from "~/server/auth/roles";
+import { getSession } from "~/server/auth/session";
+
+export default async function Home() {
+  const session = await getSession();
+  redirect(session ? ROLE_HOME[session.user.role] : "/signin");
 }

@@ -1,13 +1,39 @@
-// Demo data. `npm run db:seed` seeds (idempotently skipping a non-empty database); `npm start` seeds an empty one.
-// TODO(foundation): full demo program (2 merchants, 3 offers, 20 affiliates, ~10k clicks, 500 conversions).
-import { db } from "../server/db";
+// Demo data. `npm run db:seed` seeds the database (DATABASE_URL, or the embedded one) unless it already has users;
+// `npm start` calls seedIfEmpty on boot. The program itself is built in server/seed/.
+import { pathToFileURL } from "node:url";
+import { getPool } from "../server/db";
+import { env } from "../server/env";
+import { seedDemoFraud } from "../server/fraud/seed";
+import { seedDemoProgram } from "../server/seed/write";
+import { DEMO_LOGINS } from "./demo-logins";
 
-export const DEMO_LOGINS = {
-  password: "demo-password",
-  emails: ["affiliate@demo.test", "manager@demo.test", "merchant@demo.test"],
-} as const;
+export { DEMO_LOGINS };
 
 export async function seedIfEmpty(): Promise<boolean> {
-  if ((await db.user.count()) > 0) return false;
-  return false;
+  const program = await seedDemoProgram(getPool(), { password: DEMO_LOGINS.password, clickIdSecret: env().CLICK_ID_SECRET });
+  if (program) await seedDemoFraud(); // two held commissions for the fraud review queue
+  return program !== null;
+}
+
+async function main() {
+  const { bootstrap } = await import("../server/bootstrap");
+  const { closeDb } = await import("../server/db");
+  const { localPostgres } = await bootstrap();
+  try {
+    const started = Date.now();
+    if (await seedIfEmpty()) console.log(`[seed] demo program created in ${Date.now() - started} ms`);
+    else console.log("[seed] the database already has users: left as it is");
+    console.log(`Demo logins (password: ${DEMO_LOGINS.password}):`);
+    for (const email of DEMO_LOGINS.emails) console.log(`  ${email}`);
+  } finally {
+    await closeDb();
+    await localPostgres?.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(`[seed] failed: ${(error as Error).message}`);
+    process.exit(1);
+  });
 }

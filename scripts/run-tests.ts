@@ -16,6 +16,8 @@ const args = process.argv.slice(2);
 const only = args.includes("--unit") ? "unit" : args.includes("--e2e") ? "e2e" : "all";
 const vitestArgs = args.filter((a) => !a.startsWith("--"));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** This run's reports and artifacts: separate per run, so concurrent runs never delete each other's files. */
+const RESULTS = path.join(ROOT, "test-results", `run-${process.pid}`);
 
 interface Tally {
   passed: number;
@@ -58,7 +60,7 @@ function typecheck(): boolean {
 
 async function unitSuite(adminUrl: string): Promise<boolean> {
   const url = await freshDatabase(adminUrl, `test_unit_${suffix}`);
-  const report = path.join(ROOT, "test-results/vitest.json");
+  const report = path.join(RESULTS, "vitest.json");
   rmSync(report, { force: true });
   const code = run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...vitestArgs], {
     DATABASE_URL: url,
@@ -97,16 +99,19 @@ async function e2eSuite(adminUrl: string): Promise<boolean> {
   const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, PORT: String(port), NEXTAUTH_URL: baseUrl },
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, PORT: String(port), NEXTAUTH_URL: baseUrl,
+      // The webhooks spec's receiver listens on 127.0.0.1; everything else keeps the SSRF rules.
+      WEBHOOK_ALLOWED_HOSTS: "127.0.0.1,localhost" },
   });
   try {
     await waitForHealth(baseUrl, server);
-    const report = path.join(ROOT, "test-results/playwright.json");
+    const report = path.join(RESULTS, "playwright.json");
     rmSync(report, { force: true });
     const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test"], {
       BASE_URL: baseUrl,
       CHROMIUM_PATH: CHROMIUM,
       PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+      PLAYWRIGHT_OUTPUT_DIR: path.join(RESULTS, "playwright"),
       DATABASE_URL: url,
     });
     const result = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(report);

@@ -11,7 +11,7 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
-  DATABASE_URL: z.url({ error: "DATABASE_URL must be a postgresql:// URL" }),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgresql:// URL" }),
   /** next-auth's JWT/session secret. */
   NEXTAUTH_SECRET: secret("NEXTAUTH_SECRET"),
   /** Public base URL of this instance (used by next-auth and in tracking links). */
@@ -20,6 +20,19 @@ const schema = z.object({
   CLICK_ID_SECRET: secret("CLICK_ID_SECRET"),
   /** Comma-separated hosts/CIDRs webhook endpoints may target despite the SSRF guard (tests, local receivers). */
   WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
+  /** Run the webhook relay inside the server process; unset: yes, except under NODE_ENV=test (see webhooks/start.ts). */
+  WEBHOOK_RELAY: z.enum(["0", "1"]).optional(),
+  /** Proxy hops in front of us whose X-Forwarded-For we believe (0: use the socket address; 1: one load balancer). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Click sink: most clicks held in memory (a database outage beyond this drops clicks, counted in /metrics). */
+  CLICK_BUFFER_MAX: z.coerce.number().int().min(1).default(200_000),
+  /** Click sink: rows per multi-row insert, and the longest a click waits before its batch is written. */
+  CLICK_BATCH_SIZE: z.coerce.number().int().min(1).default(5_000),
+  CLICK_FLUSH_MS: z.coerce.number().int().min(1).default(100),
+  /** Full reload of the link cache, the safety net behind LISTEN/NOTIFY. */
+  LINK_RESYNC_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Fraud checks in the conversion path ("off" passes every conversion: benchmarks' baseline, emergencies). */
+  FRAUD_CHECKS: z.enum(["on", "off"]).default("on"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -12,6 +12,7 @@ import { env } from "./env";
 import { startHotPaths } from "./http/routes";
 import { closeServer, createAppServer } from "./http/server";
 import { onShutdown, shutdown } from "./lifecycle";
+import { startServerRelay } from "./webhooks/start";
 import { DEMO_LOGINS, seedIfEmpty } from "../prisma/seed";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -36,6 +37,7 @@ async function main() {
   }
 
   const server = createAppServer({ routes: await startHotPaths(), next: nextHandler });
+  await startServerRelay();
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
   onShutdown("database", closeDb, 100);

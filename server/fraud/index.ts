@@ -1,38 +1,52 @@
 // The seam between the conversion transaction (server/conversions) and fraud detection (this folder).
 // The postback path calls `evaluateConversion` inside its transaction, before writing the commission; the result
 // decides the commission's status (HOLD → HELD with `heldReason`) and which flags to write with it.
-// Until the rules land this passes everything.
+//
+// One engine per process, kept on globalThis: our server (tsx) and Next's bundled server code load this module
+// separately, and both must see the same counters. `startFraudEngine` (called from startHotPaths) loads settings,
+// replays recent traffic from Postgres and subscribes to clicks; until it runs the engine judges with defaults
+// and whatever traffic it has seen.
+import { env } from "../env";
+import { FraudEngine } from "./engine";
+import { type FraudRuntime, type RuntimeOptions, startRuntime } from "./runtime";
+import type { ConversionCandidate, FraudVerdict } from "./types";
 
-export interface ConversionCandidate {
-  merchantId: string;
-  offerId: string;
-  affiliateId: string;
-  linkId: number;
-  clickId: string;
-  clickedAt: Date;
-  receivedAt: Date;
-  customerId: string | null;
-  /** The customer's IP when the merchant sends it (postback `ip`), else null. */
-  ip: string | null;
-  amountMinor: number;
-  currency: string;
+export type { ConversionCandidate, FraudFlagDraft, FraudVerdict } from "./types";
+
+const state = globalThis as unknown as { __fraudEngine?: FraudEngine; __fraudRuntime?: Promise<FraudRuntime>; __fraudChecks?: boolean };
+
+export function fraudEngine(): FraudEngine {
+  return (state.__fraudEngine ??= new FraudEngine());
 }
 
-export interface FraudFlagDraft {
-  code: string;
-  severity: number;
-  explanation: string;
-  evidence: Record<string, unknown>;
+const PASS: FraudVerdict = Object.freeze({ score: 0, decision: "PASS", flags: [], reason: null }) as FraudVerdict;
+
+/** Whether conversions are checked: FRAUD_CHECKS=off (or `setFraudChecks(false)`) passes everything. */
+export function fraudChecksEnabled(): boolean {
+  return (state.__fraudChecks ??= env().FRAUD_CHECKS === "on");
 }
 
-export interface FraudVerdict {
-  score: number; // 0-100
-  decision: "PASS" | "REVIEW" | "HOLD";
-  flags: FraudFlagDraft[];
-  /** Human reason shown to the affiliate when held ("held: <reason>"). */
-  reason: string | null;
+/** Turns the checks on or off in this process (the benchmark's side-by-side comparison). */
+export function setFraudChecks(on: boolean): void {
+  state.__fraudChecks = on;
 }
 
-export function evaluateConversion(_candidate: ConversionCandidate): FraudVerdict {
-  return { score: 0, decision: "PASS", flags: [], reason: null };
+/**
+ * Synchronous and memory-only: safe to call inside the conversion transaction. A failing rule is skipped (see
+ * FraudEngine.evaluate); anything else that throws reaches the postback path, which holds the commission for a
+ * manager rather than pass it unchecked.
+ */
+export function evaluateConversion(candidate: ConversionCandidate): FraudVerdict {
+  if (!fraudChecksEnabled()) return { ...PASS, flags: [] };
+  return fraudEngine().evaluate(candidate);
 }
+
+/** Starts the engine's I/O once per process (later calls share the first start). */
+export function startFraudEngine(options?: RuntimeOptions): Promise<FraudRuntime> {
+  return (state.__fraudRuntime ??= startRuntime(fraudEngine(), options).catch((error) => {
+    state.__fraudRuntime = undefined;
+    throw error;
+  }));
+}
+
+export { CONFIG_CHANNEL, notifyFraudConfigChanged } from "./runtime";

@@ -18,6 +18,13 @@ export function createAppServer({ routes = [], next }: AppServerOptions = {}) {
     const path = req.url ?? "/";
     for (const route of table) {
       if (path.startsWith(route.prefix) && (!route.methods || route.methods.includes(req.method ?? "GET"))) {
+        if ("handleRaw" in route) {
+          try {
+            return route.handleRaw(req, res);
+          } catch (error) {
+            return fail(res, error);
+          }
+        }
         const url = new URL(path, "http://internal");
         return void Promise.resolve(route.handle(req, res, url)).catch((error) => fail(res, error));
       }

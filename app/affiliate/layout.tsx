@@ -1,0 +1,9 @@
+import type { ReactNode } from "react";
+import { AppShell } from "~/components/nav/app-shell";
+import { requireRole } from "~/server/auth/session";
+
+// Every page under /affiliate: signed-out visitors go to /signin, other roles to their own home.
+export default async function AffiliateLayout({ children }: { children: ReactNode }) {
+  const session = await requireRole("AFFILIATE");
+  return <AppShell user={session.user}>{children}</AppShell>;
+}

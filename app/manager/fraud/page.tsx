@@ -1,0 +1,28 @@
+import Link from "next/link";
+import { HydrateClient, prefetch, trpc } from "~/components/trpc/server";
+import { PageHeader } from "~/components/ui/page";
+import { DecisionHistory } from "./_components/decision-history";
+import { FraudQueue } from "./_components/fraud-queue";
+
+export const metadata = { title: "Fraud review · Affiliate platform" };
+
+export default async function FraudReviewPage() {
+  await prefetch(trpc.fraud.queue.queryOptions(), trpc.fraud.history.queryOptions());
+  return (
+    <HydrateClient>
+      <PageHeader
+        title="Fraud review"
+        description="Conversions the fraud checks held or sent to review, grouped by affiliate, with the evidence and the traffic behind each flag. Release pays the commission; reverse cancels it. Affiliates see the reason of every hold."
+        actions={
+          <Link href="/manager/fraud/rules" className="rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-inset ring-indigo-200 hover:bg-indigo-50">
+            Rules &amp; block list
+          </Link>
+        }
+      />
+      <div className="space-y-6">
+        <FraudQueue />
+        <DecisionHistory />
+      </div>
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,56 @@
+// What every benchmark needs around its measurements: a fresh database of its own (on DATABASE_URL's server, or the
+// embedded one in .data/pg-bench), the machine line, and its own section of bench/RESULTS.md.
+import { execSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { type LocalPostgres, ensureDatabase, startLocalPostgres, withDatabase } from "../../server/db/local-postgres";
+import { migrate } from "../../server/db/migrate";
+
+const RESULTS = path.resolve(import.meta.dirname, "../RESULTS.md");
+
+export function machine(): string {
+  const model = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
+  return `${os.cpus().length} cores (nproc ${execSync("nproc").toString().trim()}), ${model}, Node ${process.version}`;
+}
+
+export const stamp = () => `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/** Replaces the section that starts with `heading` in RESULTS.md (other benchmarks keep theirs). */
+export function writeSection(heading: string, report: string): void {
+  const text = existsSync(RESULTS) ? readFileSync(RESULTS, "utf8") : "# Benchmark results\n";
+  const start = text.indexOf(heading);
+  if (start < 0) return writeFileSync(RESULTS, `${text.trimEnd()}\n\n${report}`);
+  const next = text.indexOf("\n## ", start + heading.length);
+  writeFileSync(RESULTS, text.slice(0, start) + report + (next < 0 ? "" : text.slice(next)));
+}
+
+export interface BenchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database named `name_<pid>`; `drop()` removes it (and stops the embedded server). */
+export async function benchDatabase(name: string): Promise<BenchDatabase> {
+  let local: LocalPostgres | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    local = await startLocalPostgres("pg-bench");
+    adminUrl = local.url("postgres");
+  }
+  const database = `${name}_${process.pid}`;
+  await ensureDatabase(adminUrl, database, { fresh: true });
+  const url = withDatabase(adminUrl, database);
+  await migrate(url);
+  return {
+    url,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+      await client.end();
+      await local?.stop();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// The navigation of each role: one array per role, one line per page. Add your page's line to its role's array.
+import type { RoleName } from "~/server/auth/roles";
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+const AFFILIATE: NavItem[] = [
+  { href: "/affiliate", label: "Earnings" },
+  { href: "/affiliate/links", label: "Links" },
+  { href: "/affiliate/conversions", label: "Conversions" },
+];
+
+const MANAGER: NavItem[] = [
+  { href: "/manager", label: "Overview" },
+  { href: "/manager/links", label: "Links" },
+  { href: "/manager/conversions", label: "Conversions" },
+  { href: "/manager/payouts", label: "Payouts" },
+  { href: "/manager/fraud", label: "Fraud" },
+];
+
+const MERCHANT: NavItem[] = [
+  { href: "/merchant", label: "Offers" },
+  { href: "/merchant/postbacks", label: "Postbacks" },
+  { href: "/merchant/webhooks", label: "Webhooks" },
+];
+
+export const NAV: Record<RoleName, NavItem[]> = { AFFILIATE, MANAGER, MERCHANT };

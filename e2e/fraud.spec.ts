@@ -1,0 +1,59 @@
+import { type Browser, type Page, expect, test } from "@playwright/test";
+
+// The demo seed holds two of the demo affiliate's commissions through the real postback path (server/fraud/seed.ts):
+// DEMO-FRAUD-1 converted 3 s after its click (sale 123.45), DEMO-FRAUD-2 came from a Google Cloud address (234.56).
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/signin"));
+  return page;
+}
+
+test("a manager releases one held commission and reverses another; the affiliate sees both outcomes", async ({ browser }) => {
+  const affiliate = await signedIn(browser, "affiliate@demo.test");
+  await affiliate.goto("/affiliate/conversions");
+  const table = affiliate.getByRole("table", { name: "Your conversions" });
+  const row = (amount: RegExp) => table.getByRole("row").filter({ hasText: amount });
+  await expect(row(/123\.45/)).toContainText(/held: the conversion arrived \d\.\d s after the click \(minimum 10 s\)/);
+  await expect(row(/234\.56/)).toContainText("held: the conversion came from 34.118.20.7, inside 34.64.0.0/10 (Google Cloud), a blocked data-centre range");
+
+  const manager = await signedIn(browser, "manager@demo.test");
+  await manager.getByRole("link", { name: "Fraud" }).click();
+  await expect(manager.getByRole("heading", { name: "Fraud review" })).toBeVisible();
+  const group = manager.getByTestId("fraud-group-affiliate@demo.test");
+  await expect(group.locator("[data-testid^='traffic-chart-']")).toBeVisible();
+  const fast = group.getByTestId("fraud-item-DEMO-FRAUD-1");
+  await expect(fast).toContainText("fast_conversion");
+  await expect(group.getByTestId("fraud-item-DEMO-FRAUD-2")).toContainText("non_human");
+
+  // Release the first, from its row.
+  await fast.getByRole("button", { name: "Release" }).click();
+  const dialog = manager.getByRole("dialog", { name: "Confirm decision" });
+  await expect(dialog).toContainText("Release 1 commission?");
+  await dialog.getByLabel("Note for the audit log (optional)").fill("customer confirmed by phone");
+  await dialog.getByRole("button", { name: "Confirm release" }).click();
+  await expect(manager.getByRole("status")).toHaveText("Released 1 commission.");
+  await expect(group.getByTestId("fraud-item-DEMO-FRAUD-1")).toHaveCount(0);
+
+  // Reverse the second, by selecting it.
+  await group.getByLabel("Select transaction DEMO-FRAUD-2").check();
+  await manager.getByRole("button", { name: "Reverse selected" }).click();
+  await expect(dialog).toContainText("Reverse 1 commission?");
+  await dialog.getByRole("button", { name: "Confirm reverse" }).click();
+  await expect(manager.getByRole("status")).toHaveText("Reversed 1 commission.");
+  await expect(manager.getByTestId("fraud-group-affiliate@demo.test")).toHaveCount(0);
+
+  const history = manager.getByRole("table", { name: "Fraud decisions" });
+  await expect(history.getByRole("row").filter({ hasText: "Released" })).toContainText("held → pending");
+  await expect(history.getByRole("row").filter({ hasText: "Released" })).toContainText("customer confirmed by phone");
+  await expect(history.getByRole("row").filter({ hasText: "Reversed" })).toContainText("held → reversed");
+
+  await affiliate.reload();
+  await expect(row(/123\.45/)).toContainText("pending");
+  await expect(row(/123\.45/)).not.toContainText("held");
+  await expect(row(/234\.56/)).toContainText("reversed");
+});

@@ -1,0 +1,253 @@
+// Every tRPC procedure, called as: nobody, each role, and (for affiliates and merchants) with the ids of another
+// owner's rows. Procedures are discovered from appRouter, so ones added later are covered without editing this.
+// What must hold:
+//   - signed out: UNAUTHORIZED; wrong role: FORBIDDEN (role gates run before input parsing, so junk input too);
+//   - own role: never INTERNAL_SERVER_ERROR, whatever the input; invalid input is BAD_REQUEST;
+//   - own role with another owner's ids: a refusal, or a result that mentions nothing of the other owner.
+// Mutations run with their own role only when their input names an id (filled with the OTHER owner's ids, so a
+// correctly scoped mutation does nothing) and never as a manager: program-wide mutations with guessed input could
+// disturb test files running in parallel.
+import { TRPCError, type AnyProcedure } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createConversion, createManager, createProgram, callerFor } from "../testing/fixtures";
+import { appRouter } from "./root";
+import { affiliateProcedure, managerProcedure, merchantProcedure, protectedProcedure } from "./trpc";
+
+type Role = "AFFILIATE" | "MANAGER" | "MERCHANT";
+type Audience = Role | "SIGNED_IN";
+
+/** Procedures anyone may call without signing in. Adding one here is a deliberate, reviewed decision. */
+const PUBLIC: string[] = [];
+
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
+
+const lastGate = (builder: unknown) => (builder as { _def: { middlewares: unknown[] } })._def.middlewares.at(-1);
+const GATES: Array<[Audience, unknown]> = [
+  ["AFFILIATE", lastGate(affiliateProcedure)],
+  ["MANAGER", lastGate(managerProcedure)],
+  ["MERCHANT", lastGate(merchantProcedure)],
+  ["SIGNED_IN", lastGate(protectedProcedure)],
+];
+
+function audienceOf(procedure: AnyProcedure): Audience | "PUBLIC" {
+  const middlewares = (procedure._def as unknown as { middlewares: unknown[] }).middlewares;
+  return GATES.find(([, gate]) => middlewares.includes(gate))?.[0] ?? "PUBLIC";
+}
+
+function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown): Promise<unknown> {
+  const fn = path.split(".").reduce<any>((node, key) => node[key], caller);
+  return fn(input);
+}
+
+async function outcome(promise: Promise<unknown>): Promise<{ ok: true; data: unknown } | { ok: false; code: string; message: string }> {
+  try {
+    return { ok: true, data: await promise };
+  } catch (error) {
+    if (error instanceof TRPCError) return { ok: false, code: error.code, message: error.message };
+    return { ok: false, code: `not a TRPCError: ${String(error)}`, message: String(error) };
+  }
+}
+
+// ---- inputs built from each procedure's zod schema ------------------------------------------------------------
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  minItems?: number;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  format?: string;
+  minLength?: number;
+  minimum?: number;
+  exclusiveMinimum?: number;
+};
+
+/** Ids of the other owner's rows, by what a field name says it holds. */
+type IdPool = { strings: Record<string, string>; linkId: number };
+
+function idCandidates(key: string, schema: JsonSchema, pool: IdPool): unknown[] | null {
+  if (!/(^id$|Id$|Ids$)/.test(key)) return null;
+  const kind = key.replace(/Ids?$/, "").toLowerCase();
+  const isNumber = schema.type === "integer" || schema.type === "number";
+  if (isNumber) return [pool.linkId];
+  const wrap = (v: unknown) => (schema.type === "array" ? [v] : v);
+  const known = pool.strings[kind];
+  return (known ? [known] : Object.values(pool.strings)).map(wrap);
+}
+
+function sample(schema: JsonSchema, pool: IdPool, variant: number, key = ""): unknown {
+  const ids = idCandidates(key, schema, pool);
+  if (ids) return ids[variant % ids.length];
+  const choice = schema.anyOf ?? schema.oneOf;
+  if (choice) return sample(choice.find((s) => s.type !== "null") ?? choice[0]!, pool, variant, key);
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  switch (type) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+        if (schema.required?.includes(name) || idCandidates(name, prop, pool)) out[name] = sample(prop, pool, variant, name);
+      }
+      return out;
+    }
+    case "array":
+      return schema.minItems ? Array.from({ length: schema.minItems }, () => sample(schema.items ?? {}, pool, variant)) : [];
+    case "string":
+      if (schema.format === "email") return "someone@example.com";
+      if (schema.format === "uri" || schema.format === "url") return "https://example.com/hook";
+      if (schema.format === "date-time") return new Date().toISOString();
+      return "x".repeat(Math.max(1, schema.minLength ?? 1));
+    case "integer":
+    case "number":
+      return Math.max(1, schema.minimum ?? 1, (schema.exclusiveMinimum ?? 0) + 1);
+    case "boolean":
+      return false;
+    default:
+      return new Date(); // dates (and anything JSON Schema cannot express)
+  }
+}
+
+/** One input per foreign id to try (at least one), or [undefined] for procedures without input. */
+function inputsFor(procedure: AnyProcedure, pool: IdPool): unknown[] {
+  const parser = (procedure._def as unknown as { inputs: unknown[] }).inputs[0];
+  if (!parser) return [undefined];
+  let schema: JsonSchema;
+  try {
+    schema = z.toJSONSchema(parser as z.ZodType, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  } catch {
+    return [{}];
+  }
+  const variants = Math.max(1, Object.keys(pool.strings).length);
+  const seen = new Set<string>();
+  return Array.from({ length: variants }, (_, v) => sample(schema, pool, v)).filter((input) => {
+    const key = JSON.stringify(input);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+const hasIdField = (input: unknown) => typeof input === "object" && input !== null && Object.keys(input).some((k) => /(^id$|Ids?$)/.test(k));
+const hasInput = (procedure: AnyProcedure) => (procedure._def as unknown as { inputs: unknown[] }).inputs.length > 0;
+
+// ---- the two owners -----------------------------------------------------------------------------------------
+
+let mine: Awaited<ReturnType<typeof createProgram>>;
+let theirs: Awaited<ReturnType<typeof createProgram>>;
+let theirConversion: Awaited<ReturnType<typeof createConversion>>;
+let manager: Awaited<ReturnType<typeof createManager>>;
+let foreignIds: IdPool;
+let users: Record<Role, Parameters<typeof callerFor>[0]>;
+/** What a caller of each role must never see of the other owner. */
+let secrets: Record<"AFFILIATE" | "MERCHANT", string[]>;
+
+beforeAll(async () => {
+  [mine, theirs, manager] = await Promise.all([createProgram(), createProgram({ offer: { payoutModel: "REVSHARE", currency: "USD" } }), createManager()]);
+  await createConversion(mine.link);
+  theirConversion = await createConversion(theirs.link);
+  users = { AFFILIATE: mine.affiliate.user, MANAGER: manager, MERCHANT: mine.merchantUser };
+  foreignIds = {
+    strings: {
+      offer: theirs.offer.id,
+      affiliate: theirs.affiliate.id,
+      merchant: theirs.merchant.id,
+      conversion: theirConversion.conversion.id,
+      commission: theirConversion.commission.id,
+      user: theirs.affiliate.user.id,
+    },
+    linkId: theirs.link.id,
+  };
+  secrets = {
+    AFFILIATE: [theirs.affiliate.id, theirs.affiliate.name, theirs.affiliate.email, theirs.link.slug, theirConversion.conversion.txnId],
+    MERCHANT: [theirs.merchant.id, theirs.merchant.name, theirs.offer.id, theirs.offer.name, theirConversion.conversion.txnId],
+  };
+});
+
+describe("every procedure", () => {
+  it("is discovered from the router", () => {
+    expect(procedures.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(procedures.map(([path, p]) => [path, p] as const))("%s: refuses the wrong callers, never fails with a 500", async (path, procedure) => {
+    const audience = audienceOf(procedure);
+    if (audience === "PUBLIC") {
+      expect(PUBLIC, `${path} is callable without signing in: use a role procedure, or list it in PUBLIC`).toContain(path);
+      return;
+    }
+
+    // Signed out: UNAUTHORIZED, even with input that would not parse.
+    for (const input of [undefined, Symbol("junk")]) {
+      const result = await outcome(call(callerFor(null), path, input));
+      expect(result, `${path} signed out`).toMatchObject({ ok: false, code: "UNAUTHORIZED" });
+    }
+
+    for (const role of ["AFFILIATE", "MANAGER", "MERCHANT"] as const) {
+      const caller = callerFor(users[role]);
+      if (audience !== role && audience !== "SIGNED_IN") {
+        for (const input of [undefined, Symbol("junk"), ...inputsFor(procedure, foreignIds)]) {
+          const result = await outcome(call(caller, path, input));
+          expect(result, `${path} as ${role}`).toMatchObject({ ok: false, code: "FORBIDDEN" });
+        }
+        continue;
+      }
+      // Own role, input no schema accepts: BAD_REQUEST (procedures without input ignore it, so skip those).
+      if (hasInput(procedure)) {
+        const result = await outcome(call(caller, path, Symbol("junk")));
+        expect(result, `${path} as ${role} with junk input`).toMatchObject({ ok: false, code: "BAD_REQUEST" });
+      }
+      const isMutation = procedure._def.type === "mutation";
+      for (const input of inputsFor(procedure, foreignIds)) {
+        if (isMutation && (role === "MANAGER" || !hasIdField(input))) continue;
+        const result = await outcome(call(caller, path, input));
+        if (!result.ok) {
+          expect(result.code, `${path} as ${role} with ${JSON.stringify(input)}: ${result.message}`).not.toBe("INTERNAL_SERVER_ERROR");
+          expect(result.code).not.toMatch(/^not a TRPCError/);
+        } else if (role !== "MANAGER") {
+          const text = JSON.stringify(result.data) ?? "";
+          for (const secret of secrets[role]) {
+            expect(text.includes(secret), `${path} as ${role} with ${JSON.stringify(input)} leaked "${secret}"`).toBe(false);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe("owner scoping of the foundation's procedures", () => {
+  it("an affiliate sees exactly their own earnings and links", async () => {
+    const { link } = mine;
+    await createConversion(link, { commission: { amountMinor: 2500, status: "APPROVED" } });
+    await createConversion(link, { commission: { amountMinor: 700, status: "PAID" } });
+    await createConversion(theirs.link, { commission: { amountMinor: 99_999, status: "APPROVED" } });
+    const api = callerFor(mine.affiliate.user);
+    expect(await api.affiliate.earnings()).toEqual([{ currency: "EUR", pending: 1000, held: 0, approved: 2500, paid: 700, reversed: 0 }]);
+    const links = await api.affiliate.links();
+    expect(links.map((l) => l.id)).toEqual([link.id]);
+    expect(links[0]!.conversions30d).toBe(3);
+  });
+
+  it("a merchant lists only their offers and cannot open another merchant's", async () => {
+    const api = callerFor(mine.merchantUser);
+    expect((await api.merchant.offers()).map((o) => o.id)).toEqual([mine.offer.id]);
+    expect((await api.merchant.offer({ id: mine.offer.id })).name).toBe(mine.offer.name);
+    await expect(api.merchant.offer({ id: theirs.offer.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(api.merchant.offer({ id: "no-such-offer" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("a merchant user's session without a merchant id is refused, not treated as all merchants", async () => {
+    const orphan = { ...mine.merchantUser, merchantId: null };
+    await expect(callerFor(orphan).merchant.offers()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("a manager sees the whole program", async () => {
+    const overview = await callerFor(manager).manager.overview();
+    expect(overview.daily).toHaveLength(30);
+    // Both owners' conversions count (other test files add more, so at least).
+    expect(overview.conversions).toBeGreaterThanOrEqual(5);
+    expect(overview.commissions.map((c) => c.currency)).toEqual(expect.arrayContaining(["EUR", "USD"]));
+  });
+});

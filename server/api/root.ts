@@ -1,0 +1,28 @@
+// The app's API: one line per router (each in server/api/routers/). Add yours below, keep one per line.
+import { affiliateRouter } from "./routers/affiliate";
+import { conversionsRouter } from "./routers/conversions";
+import { fraudRouter } from "./routers/fraud";
+import { linksRouter } from "./routers/links";
+import { managerRouter } from "./routers/manager";
+import { merchantRouter } from "./routers/merchant";
+import { payoutsRouter } from "./routers/payouts";
+import { postbacksRouter } from "./routers/postbacks";
+import { webhooksRouter } from "./routers/webhooks";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  affiliate: affiliateRouter,
+  conversions: conversionsRouter,
+  fraud: fraudRouter,
+  links: linksRouter,
+  manager: managerRouter,
+  merchant: merchantRouter,
+  payouts: payoutsRouter,
+  postbacks: postbacksRouter,
+  webhooks: webhooksRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side calls without HTTP: `createCaller(createInnerContext(session)).affiliate.summary()`. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,6 @@
+// Input and output types of every procedure, for components: RouterOutputs["merchant"]["offers"].
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "./root";
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,36 @@
+// What a signed-in session carries. The JWT holds exactly these fields, so every request knows the caller's role
+// and owner ids without a database read.
+import type { DefaultSession } from "next-auth";
+import type { Role } from "../db/generated/enums";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  /** Set for affiliates: every affiliate query is scoped to it. */
+  affiliateId: string | null;
+  /** Set for merchant users: every merchant query is scoped to it. */
+  merchantId: string | null;
+}
+
+export interface AppSession {
+  user: SessionUser;
+  expires: string;
+}
+
+/** What authorize() returns and the JWT keeps, on top of next-auth's own id/email/name. */
+type RoleClaims = Pick<SessionUser, "role" | "affiliateId" | "merchantId">;
+
+declare module "next-auth" {
+  interface Session extends Omit<DefaultSession, "user"> {
+    user: SessionUser;
+  }
+  interface User extends RoleClaims {}
+}
+
+declare module "next-auth/jwt" {
+  interface JWT extends RoleClaims {
+    id: string;
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { db, getPool } from "../db";
+import { clickIdFor, createConversion, createManager, createProgram, unique } from "../testing/fixtures";
+import { approveCommissions, approveDueCommissions, startApprovalJob } from "./approval";
+import { startPostbackServer } from "./testing";
+
+describe("approval after the holding period", () => {
+  it("approves due PENDING commissions and their conversions, leaving held and not-yet-due ones", async () => {
+    const { merchant, offer, link } = await createProgram({ offer: { holdingPeriodDays: 0 } });
+    const api = await startPostbackServer();
+    try {
+      const due = await api.get({ token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id: unique("due") });
+      const held = await api.get({ token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id: unique("held") });
+      await db.commission.updateMany({ where: { conversionId: held.body.conversion_id }, data: { status: "HELD", heldReason: "test" } });
+      const future = await createConversion(link, { commission: { holdUntil: new Date(Date.now() + 86_400_000) } });
+
+      expect(await approveDueCommissions(getPool(), { offerId: offer.id })).toBe(1);
+      const rows = await db.commission.findMany({ where: { offerId: offer.id }, include: { conversion: true } });
+      const byConversion = new Map(rows.map((r) => [r.conversionId, r]));
+      expect(byConversion.get(due.body.conversion_id)).toMatchObject({ status: "APPROVED", approvedAt: expect.any(Date), conversion: { status: "APPROVED" } });
+      expect(byConversion.get(held.body.conversion_id)).toMatchObject({ status: "HELD", conversion: { status: "PENDING" } });
+      expect(byConversion.get(future.conversion.id)!.status).toBe("PENDING");
+      expect(await approveDueCommissions(getPool(), { offerId: offer.id })).toBe(0);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("runs as a job that can be stopped", async () => {
+    const job = startApprovalJob({ pool: getPool(), intervalMs: 3_600_000, registerShutdown: false });
+    await expect(job.runOnce()).resolves.toBeGreaterThanOrEqual(0);
+    await job.stop();
+  });
+});
+
+describe("approval by a manager", () => {
+  it("approves pending commissions, records who and when, and reports what it skipped", async () => {
+    const { link } = await createProgram();
+    const manager = await createManager();
+    const a = await createConversion(link);
+    const b = await createConversion(link, { commission: { status: "HELD", heldReason: "velocity" } });
+    const outcome = await approveCommissions(db, [a.commission.id, b.commission.id, "missing-id", a.commission.id], manager.id);
+    expect(outcome).toEqual({
+      approved: [a.commission.id],
+      skipped: [
+        { id: b.commission.id, status: "HELD" },
+        { id: "missing-id", status: null },
+      ],
+    });
+    expect(await db.commission.findUniqueOrThrow({ where: { id: a.commission.id } })).toMatchObject({ status: "APPROVED", approvedById: manager.id });
+    const audit = await db.auditLog.findMany({ where: { entityId: { in: [a.commission.id, b.commission.id] } } });
+    expect(audit).toEqual([expect.objectContaining({ actorId: manager.id, action: "commission.approve", entityType: "commission", entityId: a.commission.id })]);
+  });
+});

@@ -1,0 +1,259 @@
+// The postback's SQL. The hot path is two statements on one pooled connection, both by index:
+//   1. CONTEXT: one read that resolves the token's merchant, an existing conversion with this txn_id, the click's
+//      link and offer, the customer's first winner, the rate card (override, tiers, month count) and the FX rate;
+//   2. CREATE: one statement whose data-modifying CTEs insert the conversion, its commission, the customer's
+//      attribution, fraud flags, the outbox events and the postback log, then NOTIFY the relay. A single statement
+//      is a transaction of its own: it commits whole or not at all, and a retry that lost the race on
+//      (merchantId, txnId) inserts nothing (ON CONFLICT DO NOTHING leaves every CTE empty).
+// Prisma's interactive transactions cost several round trips each; this path is measured in bench/postback.ts.
+// Status changes (approve, refund) are rarer and use an explicit transaction with row locks.
+import type pg from "pg";
+
+export type Queryable = Pick<pg.ClientBase, "query">;
+
+/** Statements longer than this are treated as a database outage (503), not left hanging. */
+export const QUERY_TIMEOUT_MS = 10_000;
+
+/**
+ * A query config with a timeout; `name` makes node-postgres prepare the statement once per connection, which
+ * saves planning the context read's joins on every postback.
+ */
+export function statement(text: string, values: unknown[], name?: string): pg.QueryConfig {
+  // query_timeout is honoured per query by node-postgres but missing from its types.
+  return { text, values, name, query_timeout: QUERY_TIMEOUT_MS } as pg.QueryConfig;
+}
+
+export interface TierRow {
+  minConversions: number;
+  cpaAmountMinor: number | null;
+  revshareBps: number | null;
+}
+
+export interface ContextRow {
+  merchant_id: string;
+  token_hash: string;
+  default_currency: string;
+  existing_id: string | null;
+  existing_status: ConversionStatus | null;
+  /** The presented click's link (null when no click id was sent or the link is gone). */
+  click_link_id: number | null;
+  click_affiliate_id: string | null;
+  click_merchant_id: string | null;
+  click_window_days: number | null;
+  /** The customer's first winner, when customer_id is already attributed. */
+  customer_affiliate_id: string | null;
+  first_click_id: string | null;
+  first_clicked_at: Date | null;
+  prior_touches: unknown;
+  /** The link that gets paid: the presented click's, unless the customer was first won by another affiliate. */
+  link_id: number | null;
+  affiliate_id: string | null;
+  offer_id: string | null;
+  payout_model: "CPA" | "REVSHARE" | null;
+  cpa_amount_minor: number | null;
+  revshare_bps: number | null;
+  offer_currency: string | null;
+  holding_days: number | null;
+  override_cpa: number | null;
+  override_bps: number | null;
+  tiers: TierRow[] | null;
+  month_count: number | null;
+  fx_id: string | null;
+  fx_base: string | null;
+  fx_quote: string | null;
+  fx_rate: string | null;
+  fx_as_of: string | null;
+}
+
+// $1 token hash, $2 txn id, $3 presented link id, $4 customer id, $5 month start, $6 conversion date (UTC),
+// $7 sale currency (null: the merchant's default).
+export const CONTEXT_SQL = `
+SELECT m.id AS merchant_id, m."postbackTokenHash" AS token_hash, m."defaultCurrency" AS default_currency,
+       x.id AS existing_id, x.status AS existing_status,
+       pl.id AS click_link_id, pl."affiliateId" AS click_affiliate_id, po."merchantId" AS click_merchant_id,
+       po."attributionWindowDays" AS click_window_days,
+       ca."affiliateId" AS customer_affiliate_id, fc."clickId" AS first_click_id, fc."clickedAt" AS first_clicked_at,
+       lt."touchPath" AS prior_touches,
+       l.id AS link_id, l."affiliateId" AS affiliate_id,
+       o.id AS offer_id, o."payoutModel" AS payout_model, o."cpaAmountMinor" AS cpa_amount_minor,
+       o."revshareBps" AS revshare_bps, o.currency AS offer_currency, o."holdingPeriodDays" AS holding_days,
+       ov."cpaAmountMinor" AS override_cpa, ov."revshareBps" AS override_bps,
+       tiers.list AS tiers, month.n AS month_count,
+       fx.id AS fx_id, fx.base AS fx_base, fx.quote AS fx_quote, fx.rate::text AS fx_rate, fx."asOf"::text AS fx_as_of
+FROM merchants m
+CROSS JOIN LATERAL (SELECT COALESCE($7::text, m."defaultCurrency") AS cur) sale
+LEFT JOIN conversions x ON x."merchantId" = m.id AND x."txnId" = $2
+LEFT JOIN links pl ON pl.id = $3::int
+LEFT JOIN offers po ON po.id = pl."offerId"
+LEFT JOIN customer_attributions ca ON ca."merchantId" = m.id AND ca."customerId" = $4::text
+LEFT JOIN conversions fc ON fc.id = ca."firstConversionId"
+LEFT JOIN LATERAL (
+  SELECT c."touchPath" FROM conversions c
+  WHERE c."merchantId" = m.id AND c."customerId" = $4::text ORDER BY c."createdAt" DESC LIMIT 1
+) lt ON $4::text IS NOT NULL
+LEFT JOIN links l ON l.id = CASE WHEN pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId" THEN fc."linkId" ELSE pl.id END
+LEFT JOIN offers o ON o.id = l."offerId"
+LEFT JOIN affiliate_offer_overrides ov ON ov."affiliateId" = l."affiliateId" AND ov."offerId" = o.id
+LEFT JOIN LATERAL (
+  SELECT json_agg(json_build_object('minConversions', t."minConversions", 'cpaAmountMinor', t."cpaAmountMinor",
+                                    'revshareBps', t."revshareBps")) AS list, max(t."minConversions") AS top
+  FROM commission_tiers t WHERE t."offerId" = o.id
+) tiers ON true
+-- Counted only up to the highest tier's threshold: beyond it the count changes nothing, so a big affiliate's
+-- postback never scans their whole month. Two postbacks of one affiliate at the same instant may both see the same
+-- count (READ COMMITTED), so one may be paid at the rate just below a tier boundary: accepted for a volume bonus.
+LEFT JOIN LATERAL (
+  SELECT count(*)::int AS n FROM (
+    SELECT 1 FROM conversions c
+    WHERE c."affiliateId" = l."affiliateId" AND c."createdAt" >= $5 AND c."offerId" = o.id AND c.status <> 'REFUNDED'
+    LIMIT tiers.top
+  ) capped
+) month ON tiers.list IS NOT NULL
+LEFT JOIN LATERAL (
+  SELECT f.id, f.base, f.quote, f.rate, f."asOf" FROM fx_rates f
+  WHERE ((f.base = sale.cur AND f.quote = o.currency) OR (f.base = o.currency AND f.quote = sale.cur))
+    AND f."asOf" <= $6::date
+  ORDER BY f."asOf" DESC, (f.base = sale.cur) DESC
+  LIMIT 1
+) fx ON o."payoutModel" = 'REVSHARE' AND sale.cur <> o.currency
+WHERE m."postbackTokenHash" = $1`;
+
+export interface NewConversion {
+  id: string;
+  merchantId: string;
+  offerId: string;
+  affiliateId: string;
+  linkId: number;
+  clickId: string;
+  clickedAt: Date;
+  txnId: string;
+  event: string;
+  customerId: string | null;
+  amountMinor: number;
+  currency: string;
+  status: "PENDING" | "APPROVED";
+  ip: string | null;
+  subs: (string | null)[]; // sub1..sub5
+  touchPath: unknown[];
+  fraudScore: number;
+  fraudDecision: "PASS" | "REVIEW" | "HOLD";
+  createdAt: Date;
+}
+
+export interface NewCommission {
+  id: string;
+  amountMinor: number;
+  currency: string;
+  status: "PENDING" | "HELD" | "APPROVED";
+  calculation: string;
+  fxRateId: string | null;
+  holdUntil: Date;
+  heldReason: string | null;
+  approvedAt: Date | null;
+}
+
+export interface OutboxDraft {
+  id: string;
+  type: string;
+  payload: unknown;
+}
+
+export interface LogDraft {
+  merchantId: string | null;
+  method: string;
+  params: Record<string, string>;
+  outcome: "ACCEPTED" | "DUPLICATE" | "REJECTED";
+  reasonCode: string;
+  message: string;
+  httpStatus: number;
+  conversionId: string | null;
+  ip: string | null;
+  receivedAt: Date;
+}
+
+export interface FlagDraft {
+  code: string;
+  severity: number;
+  explanation: string;
+  evidence: unknown;
+}
+
+export const CREATE_SQL = `
+WITH conv AS (
+  INSERT INTO conversions (id, "merchantId", "offerId", "affiliateId", "linkId", "clickId", "clickedAt", "txnId", event,
+    "customerId", "amountMinor", currency, status, ip, sub1, sub2, sub3, sub4, sub5, "touchPath", "fraudScore",
+    "fraudDecision", "createdAt", "updatedAt")
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::"ConversionStatus", $14, $15, $16, $17, $18, $19,
+    $20::jsonb, $21, $22::"FraudDecision", $23, $23)
+  ON CONFLICT ("merchantId", "txnId") DO NOTHING
+  RETURNING id
+), comm AS (
+  INSERT INTO commissions (id, kind, "conversionId", "affiliateId", "offerId", "amountMinor", currency, status,
+    calculation, "fxRateId", "holdUntil", "heldReason", "approvedAt", "createdAt", "updatedAt")
+  SELECT $24, 'COMMISSION', conv.id, $4, $3, $25, $26, $27::"CommissionStatus", $28, $29, $30, $31, $32, $23, $23
+  FROM conv
+), cust AS (
+  INSERT INTO customer_attributions ("merchantId", "customerId", "affiliateId", "firstConversionId", "createdAt")
+  SELECT $2, $10, $4, conv.id, $23 FROM conv WHERE $10::text IS NOT NULL
+  ON CONFLICT DO NOTHING
+), flags AS (
+  INSERT INTO fraud_flags (code, severity, explanation, evidence, "affiliateId", "conversionId", "commissionId",
+    "clickId", "createdAt")
+  SELECT f.code, f.severity, f.explanation, COALESCE(f.evidence, '{}'), $4, conv.id, $24, $6, $23
+  FROM conv, jsonb_to_recordset($33::jsonb) AS f(code text, severity int, explanation text, evidence jsonb)
+), events AS (
+  INSERT INTO outbox_events (id, type, "merchantId", payload, "createdAt")
+  SELECT e.id, e.type, $2, e.payload, $23 FROM conv, jsonb_to_recordset($34::jsonb) AS e(id text, type text, payload jsonb)
+), log AS (
+  INSERT INTO postback_logs ("merchantId", method, params, outcome, "reasonCode", message, "httpStatus",
+    "conversionId", ip, "receivedAt")
+  SELECT $2, $35, $36::jsonb, 'ACCEPTED', 'created', $37, 200, conv.id, $38, $23 FROM conv
+)
+SELECT conv.id, pg_notify('outbox', '') FROM conv`;
+
+export function createValues(c: NewConversion, k: NewCommission, flags: FlagDraft[], events: OutboxDraft[], log: Pick<LogDraft, "method" | "params" | "message" | "ip">): unknown[] {
+  return [
+    c.id, c.merchantId, c.offerId, c.affiliateId, c.linkId, c.clickId, c.clickedAt, c.txnId, c.event, c.customerId,
+    c.amountMinor, c.currency, c.status, c.ip, ...c.subs, JSON.stringify(c.touchPath), c.fraudScore, c.fraudDecision,
+    c.createdAt,
+    k.id, k.amountMinor, k.currency, k.status, k.calculation, k.fxRateId, k.holdUntil, k.heldReason, k.approvedAt,
+    JSON.stringify(flags), JSON.stringify(events),
+    log.method, JSON.stringify(log.params), log.message, log.ip,
+  ];
+}
+
+/** Inserts the conversion and everything that goes with it; false when (merchant, txn id) already existed. */
+export async function insertConversion(db: Queryable, values: unknown[]): Promise<boolean> {
+  const result = await db.query(statement(CREATE_SQL, values, "postback_create"));
+  return (result.rowCount ?? 0) > 0;
+}
+
+export const LOG_SQL = `
+INSERT INTO postback_logs ("merchantId", method, params, outcome, "reasonCode", message, "httpStatus", "conversionId",
+  ip, "receivedAt")
+VALUES ($1, $2, $3::jsonb, $4::"PostbackOutcome", $5, $6, $7, $8, $9, $10)`;
+
+export async function writeLog(db: Queryable, log: LogDraft): Promise<void> {
+  const values = [log.merchantId, log.method, JSON.stringify(log.params), log.outcome, log.reasonCode, log.message, log.httpStatus, log.conversionId, log.ip, log.receivedAt];
+  await db.query(statement(LOG_SQL, values, "postback_log"));
+}
+
+export async function readContext(db: Queryable, values: unknown[]): Promise<ContextRow | null> {
+  const result = await db.query<ContextRow>(statement(CONTEXT_SQL, values, "postback_context"));
+  return result.rows[0] ?? null;
+}
+
+/** The merchant of a token hash (for logging rejections that happen before the context read). */
+export async function merchantByTokenHash(db: Queryable, tokenHash: string): Promise<{ id: string; token_hash: string } | null> {
+  const sql = `SELECT id, "postbackTokenHash" AS token_hash FROM merchants WHERE "postbackTokenHash" = $1`;
+  const result = await db.query<{ id: string; token_hash: string }>(statement(sql, [tokenHash]));
+  return result.rows[0] ?? null;
+}
+
+export type ConversionStatus = "PENDING" | "APPROVED" | "REFUNDED";
+
+export async function conversionByTxn(db: Queryable, merchantId: string, txnId: string): Promise<{ id: string; status: ConversionStatus } | null> {
+  const sql = `SELECT id, status FROM conversions WHERE "merchantId" = $1 AND "txnId" = $2`;
+  const result = await db.query<{ id: string; status: ConversionStatus }>(statement(sql, [merchantId, txnId]));
+  return result.rows[0] ?? null;
+}

@@ -1,0 +1,200 @@
+// Status changes a merchant's postback can make to an existing conversion. Statuses only move forward:
+//   conversion  PENDING → APPROVED → REFUNDED (or PENDING → REFUNDED); REFUNDED is final.
+//   commission  PENDING/HELD/APPROVED → REVERSED on refund; a PAID commission stays PAID and a negative ADJUSTMENT
+//               (status APPROVED) claws it back from the affiliate's next payout.
+// A repeated transition (refund of a refund, approval of an approved sale) is a duplicate: 200, nothing changes.
+// An approval after a refund is a conflict (409). Each change, its outbox events and its postback log row commit in
+// one transaction, under row locks, so concurrent refunds, approvals and payout runs serialise.
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import { minorToDecimal } from "../money";
+import { type ConversionFacts, commissionPayload, conversionPayload, event } from "./events";
+import { type ConversionStatus, type LogDraft, type OutboxDraft, type Queryable, statement } from "./store";
+
+export type LogFields = Pick<LogDraft, "method" | "params" | "ip" | "receivedAt">;
+
+export interface TransitionHooks {
+  /** Test seam: runs inside the transaction after its first write. */
+  midTransaction?: (client: pg.PoolClient) => Promise<void>;
+}
+
+export type TransitionResult =
+  | { kind: "changed"; conversionId: string; message: string }
+  | { kind: "duplicate"; conversionId: string }
+  | { kind: "conflict"; conversionId: string; status: ConversionStatus }
+  | { kind: "missing" };
+
+const INSERT_EVENTS_SQL = `
+INSERT INTO outbox_events (id, type, "merchantId", payload, "createdAt")
+SELECT e.id, e.type, $1, e.payload, $3 FROM jsonb_to_recordset($2::jsonb) AS e(id text, type text, payload jsonb)`;
+
+export async function insertEvents(db: Queryable, merchantId: string, events: OutboxDraft[], at: Date): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(statement(INSERT_EVENTS_SQL, [merchantId, JSON.stringify(events), at]));
+  await db.query("SELECT pg_notify('outbox', '')"); // delivered at commit: the relay wakes for committed rows only
+}
+
+async function logAccepted(db: Queryable, merchantId: string, conversionId: string, code: string, message: string, log: LogFields) {
+  const sql = `INSERT INTO postback_logs ("merchantId", method, params, outcome, "reasonCode", message, "httpStatus", "conversionId", ip, "receivedAt")
+               VALUES ($1, $2, $3::jsonb, 'ACCEPTED', $4, $5, 200, $6, $7, $8)`;
+  await db.query(statement(sql, [merchantId, log.method, JSON.stringify(log.params), code, message, conversionId, log.ip, log.receivedAt]));
+}
+
+/** Runs `work` in a transaction on `client`; rolls back on any error (the caller turns errors into responses). */
+export async function inTransaction<T>(client: Queryable, work: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const result = await work();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {}); // a dead connection has nothing left to roll back
+    throw error;
+  }
+}
+
+/** The conversion row as locked for a status change (sub1..sub5 as columns). */
+type LockedConversion = Omit<ConversionFacts, "merchantId" | "subs" | "status"> & {
+  status: ConversionStatus;
+} & Record<"sub1" | "sub2" | "sub3" | "sub4" | "sub5", string | null>;
+
+interface LockedCommission {
+  id: string;
+  status: "PENDING" | "HELD" | "APPROVED" | "PAID" | "REVERSED";
+  amountMinor: number;
+  currency: string;
+  calculation: string;
+  paidAt: Date | null;
+}
+
+/** Merchant approval (status=approved): the conversion, and its commission unless fraud checks hold it. */
+export async function approveConversion(client: pg.PoolClient, merchantId: string, conversionId: string, log: LogFields, hooks: TransitionHooks = {}): Promise<TransitionResult> {
+  return inTransaction(client, async () => {
+    const conversion = await lockConversion(client, merchantId, { id: conversionId });
+    if (!conversion) return { kind: "missing" };
+    if (conversion.status === "APPROVED") return { kind: "duplicate", conversionId };
+    if (conversion.status === "REFUNDED") return { kind: "conflict", conversionId, status: conversion.status };
+    const at = log.receivedAt;
+    await client.query(statement(`UPDATE conversions SET status = 'APPROVED', "updatedAt" = $2 WHERE id = $1`, [conversionId, at]));
+    await hooks.midTransaction?.(client);
+    const approved = await client.query(
+      statement(
+        `UPDATE commissions SET status = 'APPROVED', "approvedAt" = $2, "updatedAt" = $2
+         WHERE "conversionId" = $1 AND kind = 'COMMISSION' AND status = 'PENDING'`,
+        [conversionId, at],
+      ),
+    );
+    const message = approved.rowCount ? "Approved by the merchant: the commission is payable." : "Approved by the merchant; the commission keeps its status (held or already settled).";
+    await logAccepted(client, merchantId, conversionId, "approved", message, log);
+    return { kind: "changed", conversionId, message };
+  });
+}
+
+/**
+ * Merchant refund (status=refunded). Reverses the commission; when it was already paid, writes the claw-back as a
+ * negative ADJUSTMENT (APPROVED, so the next payout run nets it against new earnings).
+ */
+export async function refundConversion(client: pg.PoolClient, merchantId: string, txnId: string, log: LogFields, hooks: TransitionHooks = {}): Promise<TransitionResult> {
+  return inTransaction(client, async () => {
+    const conversion = await lockConversion(client, merchantId, { txnId });
+    if (!conversion) return { kind: "missing" };
+    if (conversion.status === "REFUNDED") return { kind: "duplicate", conversionId: conversion.id };
+    const at = log.receivedAt;
+    await client.query(statement(`UPDATE conversions SET status = 'REFUNDED', "updatedAt" = $2 WHERE id = $1`, [conversion.id, at]));
+    await hooks.midTransaction?.(client);
+
+    const facts = {
+      ...conversion,
+      merchantId,
+      status: "REFUNDED",
+      subs: [conversion.sub1, conversion.sub2, conversion.sub3, conversion.sub4, conversion.sub5],
+    };
+    const events: OutboxDraft[] = [event("conversion.reversed", { ...conversionPayload(facts), reversed_at: at.toISOString() })];
+    const commission = await lockCommission(client, conversion.id);
+    let message = "Refunded: the conversion is reversed.";
+    if (commission?.status === "PAID") {
+      const adjustment = await insertClawback(client, conversion, commission, at);
+      message = `Refunded after payment: a ${minorToDecimal(adjustment.amountMinor, adjustment.currency)} ${adjustment.currency} adjustment goes to the affiliate's next payout.`;
+      events.push(
+        event("commission.reversed", {
+          ...commissionPayload({ ...commissionFacts(conversion, commission), status: "PAID" }),
+          adjustment: commissionPayload(adjustment).commission,
+          reversed_at: at.toISOString(),
+        }),
+      );
+    } else if (commission && commission.status !== "REVERSED") {
+      await client.query(
+        statement(`UPDATE commissions SET status = 'REVERSED', "reversedAt" = $2, "updatedAt" = $2 WHERE id = $1`, [commission.id, at]),
+      );
+      message = "Refunded: the conversion and its commission are reversed.";
+      events.push(event("commission.reversed", { ...commissionPayload({ ...commissionFacts(conversion, commission), status: "REVERSED" }), reversed_at: at.toISOString() }));
+    }
+    await insertEvents(client, merchantId, events, at);
+    await logAccepted(client, merchantId, conversion.id, "refunded", message, log);
+    return { kind: "changed", conversionId: conversion.id, message };
+  });
+}
+
+async function lockConversion(db: Queryable, merchantId: string, by: { id: string } | { txnId: string }): Promise<LockedConversion | null> {
+  const [column, value] = "id" in by ? ["id", by.id] : ['"txnId"', by.txnId];
+  const result = await db.query<LockedConversion>(
+    statement(
+      `SELECT id, status, "offerId", "affiliateId", "linkId", "clickId", "clickedAt", "txnId", event, "customerId",
+              "amountMinor", currency, sub1, sub2, sub3, sub4, sub5, "createdAt"
+       FROM conversions WHERE "merchantId" = $1 AND ${column} = $2 FOR UPDATE`,
+      [merchantId, value],
+    ),
+  );
+  return result.rows[0] ?? null;
+}
+
+async function lockCommission(db: Queryable, conversionId: string): Promise<LockedCommission | null> {
+  const result = await db.query<LockedCommission>(
+    statement(
+      `SELECT id, status, "amountMinor", currency, calculation, "paidAt" FROM commissions
+       WHERE "conversionId" = $1 AND kind = 'COMMISSION' FOR UPDATE`,
+      [conversionId],
+    ),
+  );
+  return result.rows[0] ?? null;
+}
+
+function commissionFacts(conversion: LockedConversion, commission: LockedCommission) {
+  return {
+    id: commission.id,
+    kind: "COMMISSION" as const,
+    conversionId: conversion.id,
+    txnId: conversion.txnId,
+    affiliateId: conversion.affiliateId,
+    offerId: conversion.offerId,
+    amountMinor: commission.amountMinor,
+    currency: commission.currency,
+    status: commission.status,
+    calculation: commission.calculation,
+    holdUntil: null,
+    heldReason: null,
+  };
+}
+
+async function insertClawback(db: Queryable, conversion: LockedConversion, paid: LockedCommission, at: Date) {
+  const adjustment = {
+    ...commissionFacts(conversion, paid),
+    id: randomUUID(),
+    kind: "ADJUSTMENT" as const,
+    amountMinor: -paid.amountMinor,
+    status: "APPROVED",
+    calculation: `claw-back of commission ${paid.id} (${minorToDecimal(paid.amountMinor, paid.currency)} ${paid.currency}, paid ${paid.paidAt?.toISOString().slice(0, 10) ?? "earlier"}): the sale was refunded`,
+    holdUntil: at,
+  };
+  // (conversionId, kind) is unique: a conversion is refunded once, so it gets at most one claw-back.
+  await db.query(
+    statement(
+      `INSERT INTO commissions (id, kind, "conversionId", "affiliateId", "offerId", "amountMinor", currency, status,
+         calculation, "holdUntil", "approvedAt", "createdAt", "updatedAt")
+       VALUES ($1, 'ADJUSTMENT', $2, $3, $4, $5, $6, 'APPROVED', $7, $8, $8, $8, $8)
+       ON CONFLICT ("conversionId", kind) DO NOTHING`,
+      [adjustment.id, conversion.id, conversion.affiliateId, conversion.offerId, adjustment.amountMinor, paid.currency, adjustment.calculation, at],
+    ),
+  );
+  return adjustment;
+}

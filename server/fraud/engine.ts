@@ -1,0 +1,123 @@
+// The fraud engine: rules over in-memory traffic, with its settings, block list and affiliate identities swapped in
+// whole when they change. Everything here is synchronous and memory-only; loading from and listening to Postgres
+// lives in ./runtime.
+import { type ConfigRow, type FraudConfig, compileConfig, defaultConfig } from "./config";
+import { type BlockEntry, CidrMatcher } from "./ip";
+import { RULES, type AffiliateProfile, type RuleContext } from "./rules";
+import { decide } from "./score";
+import { type ClickTimeSettings, type TrafficClick, TrafficState } from "./traffic";
+import type { ConversionCandidate, FraudFlagDraft, FraudVerdict } from "./types";
+import { headlessMarker } from "./user-agent";
+
+export interface EngineOptions {
+  /** How many notable clicks keep their traits for the conversions that follow them. */
+  maxNotableClicks?: number;
+  log?: (line: string) => void;
+}
+
+export interface AffiliateIdentities {
+  id: string;
+  knownIps: readonly string[];
+  knownCustomers: readonly string[];
+}
+
+export class FraudEngine {
+  readonly traffic: TrafficState;
+  private config: FraudConfig = defaultConfig();
+  private clickSettings: ClickTimeSettings = clickSettingsOf(this.config);
+  private blocklist = new CidrMatcher([]);
+  private profiles = new Map<string, AffiliateProfile>();
+  private readonly log: (line: string) => void;
+  private readonly failedRules = new Set<string>();
+
+  constructor(options: EngineOptions = {}) {
+    this.traffic = new TrafficState(options.maxNotableClicks);
+    this.log = options.log ?? ((line) => console.error(line));
+  }
+
+  setConfig(rows: readonly ConfigRow[] | FraudConfig): void {
+    this.config = "rules" in rows ? rows : compileConfig(rows, this.log);
+    this.clickSettings = clickSettingsOf(this.config);
+  }
+
+  getConfig(): FraudConfig {
+    return this.config;
+  }
+
+  setBlocklist(entries: readonly BlockEntry[]): void {
+    this.blocklist = new CidrMatcher(entries);
+  }
+
+  setAffiliateIdentities(rows: readonly AffiliateIdentities[]): void {
+    this.profiles = new Map(rows.map((r) => [r.id, { knownIps: new Set(r.knownIps), knownCustomers: new Set(r.knownCustomers) }]));
+  }
+
+  /**
+   * Feeds one click (the click sink's event stream, or the rebuild's replay). Never throws. Its traits are kept
+   * only when a rule could use them later — a bot or automated browser, a blocked or the affiliate's own IP, an
+   * IP or subnet seen before in the velocity window — so the bounded index covers hours of clicks even at
+   * tens of thousands per second, where most clicks are unremarkable and need no memory.
+   */
+  recordClick(click: TrafficClick): void {
+    try {
+      const traits = this.traffic.recordClick(click, this.clickSettings);
+      const notable =
+        traits.isBot ||
+        traits.ipClicks > 1 ||
+        traits.subnetClicks > 1 ||
+        headlessMarker(click.userAgent) !== null ||
+        this.blocklist.match(click.ip) !== null ||
+        (click.ip !== null && this.profiles.get(click.affiliateId)?.knownIps.has(click.ip) === true);
+      if (notable) this.traffic.rememberClick(click.clickId, traits);
+    } catch (error) {
+      this.log(`[fraud] click not counted: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Judges one conversion from memory, counting it into the traffic first so the rules see it (a retried
+   * evaluation of the same click and transaction is counted once). A rule that throws is skipped and logged: a
+   * fraud-rule bug must not fail the merchant's postback.
+   */
+  evaluate(candidate: ConversionCandidate): FraudVerdict {
+    const now = candidate.receivedAt.getTime();
+    const clickedAt = candidate.clickedAt.getTime();
+    this.traffic.recordConversion({
+      key: `${candidate.clickId}|${candidate.txnId ?? `${candidate.amountMinor}|${candidate.customerId}`}`,
+      affiliateId: candidate.affiliateId,
+      clickedAt,
+      at: now,
+      ip: candidate.ip,
+      customerId: candidate.customerId,
+    });
+    const ctx: RuleContext = {
+      candidate,
+      now,
+      clickedAt,
+      click: this.traffic.click(candidate.clickId),
+      traffic: this.traffic,
+      blocklist: this.blocklist,
+      affiliate: this.profiles.get(candidate.affiliateId),
+    };
+    const flags: FraudFlagDraft[] = [];
+    for (const rule of RULES) {
+      const setting = this.config.rules.get(rule.code);
+      if (!setting?.enabled) continue;
+      try {
+        const hit = rule.check(ctx, setting.params);
+        if (hit) flags.push({ code: rule.code, severity: setting.severity, ...hit });
+      } catch (error) {
+        if (!this.failedRules.has(rule.code)) this.log(`[fraud] rule ${rule.code} failed: ${(error as Error).message}`);
+        this.failedRules.add(rule.code);
+      }
+    }
+    return decide(flags, this.config.thresholds);
+  }
+}
+
+/** The thresholds that must be applied as clicks arrive, taken from the velocity and burst rules' params. */
+function clickSettingsOf(config: FraudConfig): ClickTimeSettings {
+  const velocity = config.rules.get("click_velocity")!.params as { windowSeconds: number };
+  const burst = config.rules.get("synchronized_burst")!.params as { minClicksPerMinute: number; factor: number };
+  return { velocityWindowMs: velocity.windowSeconds * 1000, burstMinClicks: burst.minClicksPerMinute, burstFactor: burst.factor };
+}

@@ -1,0 +1,253 @@
+// Synthetic traffic for the engine's tests and benchmark: honest traffic shaped like the demo program (residential
+// IPs, a realistic browser mix, a few percent of clicks converting, mostly within hours) and one generator per
+// attack the rules target. Deterministic: every generator takes a seeded random source.
+import type { TrafficClick } from "./traffic";
+import { DAY, HOUR, MINUTE, SECOND } from "./traffic";
+import type { ConversionCandidate } from "./types";
+
+export type SimClick = { kind: "click"; at: number; click: TrafficClick };
+export type SimConversion = { kind: "conversion"; at: number; candidate: ConversionCandidate };
+export type SimEvent = SimClick | SimConversion;
+
+export type Random = () => number;
+
+/** mulberry32: small, fast, good enough for traffic shapes. */
+export function seededRandom(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+
+/** Residential-looking /16s (consumer ISPs), none inside the starter block list. */
+const RESIDENTIAL_PREFIXES = ["24.16", "73.92", "71.58", "98.207", "86.140", "90.12", "79.141", "92.184", "176.10", "81.56", "93.104", "109.190", "151.41", "189.6", "201.17"];
+
+export function residentialIp(random: Random): string {
+  return `${pick(random, RESIDENTIAL_PREFIXES)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`;
+}
+
+/** Browser mix weighted like real traffic: the top three make up about half. */
+const USER_AGENTS: readonly [number, string][] = [
+  [0.2, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"],
+  [0.17, "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"],
+  [0.13, "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"],
+  [0.1, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15"],
+  [0.08, "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"],
+  [0.08, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"],
+  [0.07, "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36"],
+  [0.06, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"],
+  [0.05, "Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1"],
+  [0.06, "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"],
+];
+
+export function browserUserAgent(random: Random): string {
+  let r = random();
+  for (const [weight, ua] of USER_AGENTS) if ((r -= weight) < 0) return ua;
+  return USER_AGENTS[0]![1];
+}
+
+/** Exponential inter-arrival gap for a Poisson process of `perHour` events. */
+const gap = (random: Random, perHour: number) => (-Math.log(1 - random()) / perHour) * HOUR;
+
+/** Honest click-to-conversion delay: most within the hour, a tail over days (about 8% after 24 h). */
+function honestDelay(random: Random): number {
+  const r = random();
+  if (r < 0.65) return 30 * SECOND + random() * 50 * MINUTE;
+  if (r < 0.92) return HOUR + random() * 22 * HOUR;
+  return DAY + random() * 5 * DAY;
+}
+
+let sequence = 0;
+export const simClickId = (prefix = "sim") => `${prefix}-${(sequence++).toString(36)}`;
+
+export interface Actor {
+  affiliateId: string;
+  merchantId?: string;
+  offerId?: string;
+  linkId?: number;
+}
+
+export function click(actor: Actor, at: number, fields: Partial<TrafficClick> = {}): SimClick {
+  return {
+    kind: "click",
+    at,
+    click: { clickId: simClickId(), affiliateId: actor.affiliateId, at, ip: null, userAgent: null, isBot: false, billable: true, ...fields },
+  };
+}
+
+export function conversion(actor: Actor, clickId: string, clickedAt: number, at: number, fields: Partial<ConversionCandidate> = {}): SimConversion {
+  return {
+    kind: "conversion",
+    at,
+    candidate: {
+      merchantId: actor.merchantId ?? "m-sim",
+      offerId: actor.offerId ?? "o-sim",
+      affiliateId: actor.affiliateId,
+      linkId: actor.linkId ?? 1,
+      clickId,
+      clickedAt: new Date(clickedAt),
+      receivedAt: new Date(at),
+      customerId: `cust-${simClickId("c")}`,
+      ip: null,
+      amountMinor: 4990,
+      currency: "EUR",
+      txnId: `txn-${simClickId("t")}`,
+      ...fields,
+    },
+  };
+}
+
+export interface HonestOptions {
+  affiliates: readonly Actor[];
+  from: number;
+  to: number;
+  /** Mean clicks per hour per affiliate (each affiliate gets 0.3×–1.7× of it). */
+  clicksPerHour: number;
+  /** Mean conversion rate (each affiliate gets 0.5×–1.5× of it). */
+  conversionRate: number;
+  random: Random;
+}
+
+/** People clicking links and some of them buying later, each from their own home IP and browser. */
+export function honestTraffic(o: HonestOptions): SimEvent[] {
+  const events: SimEvent[] = [];
+  for (const actor of o.affiliates) {
+    const rate = o.clicksPerHour * (0.3 + 1.4 * o.random());
+    const cr = o.conversionRate * (0.5 + o.random());
+    for (let at = o.from + gap(o.random, rate); at < o.to; at += gap(o.random, rate)) {
+      const ip = residentialIp(o.random);
+      const userAgent = browserUserAgent(o.random);
+      const c = click(actor, Math.round(at), { ip, userAgent });
+      events.push(c);
+      if (o.random() < 0.04) events.push(click(actor, Math.round(at) + 20 * SECOND, { ip, userAgent })); // came back
+      if (o.random() >= cr) continue;
+      const converted = Math.round(at + honestDelay(o.random));
+      if (converted >= o.to) continue;
+      const sameDevice = o.random() < 0.7;
+      events.push(conversion(actor, c.click.clickId, Math.round(at), converted, { ip: sameDevice ? ip : residentialIp(o.random) }));
+    }
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
+// ---- attacks: each returns the events of one attack; the conversions are the ones that must be flagged ----
+
+/** One IP hammering one affiliate's links, then a conversion on one of those clicks. */
+export function velocityAttack(actor: Actor, at: number, random: Random, clicks = 30): SimEvent[] {
+  const ip = residentialIp(random);
+  const ua = browserUserAgent(random);
+  const events = Array.from({ length: clicks }, (_, i) => click(actor, at + i * SECOND, { ip, userAgent: ua }));
+  const last = events.at(-1)!;
+  return [...events, conversion(actor, last.click.clickId, last.click.at, last.click.at + 20 * MINUTE, { ip })];
+}
+
+/** A headless browser, and a conversion whose click came from a cloud data centre. */
+export function nonHumanAttack(actor: Actor, at: number): SimEvent[] {
+  const headless = click(actor, at, { ip: residentialIp(seededRandom(at)), userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36" });
+  const cloud = click(actor, at + MINUTE, { ip: "35.188.10.20", userAgent: USER_AGENTS[0]![1] });
+  const bot = click(actor, at + 2 * MINUTE, { ip: residentialIp(seededRandom(at + 1)), userAgent: "Googlebot/2.1 (+http://www.google.com/bot.html)", isBot: true, billable: false });
+  const id = (e: SimClick) => e.click;
+  return [
+    headless,
+    cloud,
+    bot,
+    conversion(actor, id(headless).clickId, at, at + 30 * MINUTE),
+    conversion(actor, id(cloud).clickId, at + MINUTE, at + 31 * MINUTE),
+    conversion(actor, id(bot).clickId, at + 2 * MINUTE, at + 32 * MINUTE),
+  ];
+}
+
+/** Cookie stuffing / extension hijacking: the click is fired at checkout, the sale lands seconds later. */
+export function fastConversionAttack(actor: Actor, at: number, random: Random): SimEvent[] {
+  const ip = residentialIp(random);
+  const c = click(actor, at, { ip, userAgent: browserUserAgent(random) });
+  return [c, conversion(actor, c.click.clickId, at, at + 3 * SECOND, { ip })];
+}
+
+/** Clicks fired in bulk; the conversions that follow arrive days later (organic sales claimed). */
+export function clickSpammingAttack(actor: Actor, at: number, random: Random, conversions = 15): SimEvent[] {
+  const events: SimEvent[] = [];
+  for (let i = 0; i < conversions; i++) {
+    const clickedAt = at + i * 10 * MINUTE;
+    const c = click(actor, clickedAt, { ip: residentialIp(random), userAgent: browserUserAgent(random) });
+    const late = i % 5 !== 0; // 80% late
+    events.push(c, conversion(actor, c.click.clickId, clickedAt, clickedAt + (late ? 2 * DAY + i * HOUR : 40 * MINUTE), { ip: residentialIp(random) }));
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** The affiliate buying through their own link, from their own IP (registered as theirs on their profile). */
+export function selfReferralAttack(actor: Actor, at: number, random: Random, ownIp: string): SimEvent[] {
+  const c = click(actor, at, { ip: ownIp, userAgent: browserUserAgent(random) });
+  return [c, conversion(actor, c.click.clickId, at, at + 15 * MINUTE, { ip: ownIp })];
+}
+
+/** One person posing as many customers: the same customer id converting again and again. */
+export function duplicateCustomerAttack(actor: Actor, at: number, random: Random, times = 5): SimEvent[] {
+  const events: SimEvent[] = [];
+  for (let i = 0; i < times; i++) {
+    const clickedAt = at + i * 30 * MINUTE;
+    const c = click(actor, clickedAt, { ip: residentialIp(random), userAgent: browserUserAgent(random) });
+    events.push(c, conversion(actor, c.click.clickId, clickedAt, clickedAt + 10 * MINUTE, { customerId: "cust-same-person", ip: residentialIp(random) }));
+  }
+  return events;
+}
+
+/**
+ * A coordinated network: several affiliates, each with a quiet baseline over the hour before, all jump to
+ * `perMinute` clicks in the same minute; one conversion follows each burst.
+ */
+export function synchronizedBurstAttack(actors: readonly Actor[], at: number, random: Random, perMinute = 120): SimEvent[] {
+  const events: SimEvent[] = [];
+  for (const actor of actors) {
+    for (let t = at - HOUR; t < at; t += 2 * MINUTE) events.push(click(actor, t + Math.floor(random() * MINUTE), { ip: residentialIp(random), userAgent: browserUserAgent(random) }));
+    let last: TrafficClick | undefined;
+    for (let i = 0; i < perMinute; i++) {
+      const e = click(actor, at + Math.floor((i * MINUTE) / perMinute), { ip: residentialIp(random), userAgent: browserUserAgent(random) });
+      last = e.click;
+      events.push(e);
+    }
+    events.push(conversion(actor, last!.clickId, last!.at, last!.at + 25 * MINUTE, { ip: residentialIp(random) }));
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** A click farm: hundreds of clicks an hour from three subnets and two phone models, a few of them converting. */
+export function clickFarmAttack(actor: Actor, at: number, random: Random, clicks = 400): SimEvent[] {
+  const subnets = ["102.89.4", "102.89.7", "105.112.33"];
+  const phones = [USER_AGENTS[2]![1], USER_AGENTS[6]![1]];
+  const events: SimClick[] = [];
+  for (let i = 0; i < clicks; i++) {
+    const ip = `${pick(random, subnets)}.${1 + Math.floor(random() * 254)}`;
+    events.push(click(actor, at + Math.floor((i * 50 * MINUTE) / clicks), { ip, userAgent: pick(random, phones) }));
+  }
+  const last = events.at(-1)!.click;
+  return [...events, conversion(actor, last.clickId, last.at, last.at + 5 * MINUTE, { ip: last.ip })];
+}
+
+/**
+ * An affiliate converting at their usual rate for days, then at ten times it over the last day (fake or incentivised
+ * conversions). `history` must cover the days before `at`.
+ */
+export function conversionRateAttack(actor: Actor, from: number, at: number, random: Random): SimEvent[] {
+  const events: SimEvent[] = [];
+  const perHour = 30;
+  const usual = 0.02;
+  for (let t = from + gap(random, perHour); t < at + DAY; t += gap(random, perHour)) {
+    const ip = residentialIp(random);
+    const c = click(actor, Math.round(t), { ip, userAgent: browserUserAgent(random) });
+    events.push(c);
+    const cr = t >= at ? usual * 10 : usual;
+    if (random() < cr) events.push(conversion(actor, c.click.clickId, Math.round(t), Math.round(t) + 20 * MINUTE, { ip }));
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** Merges event lists into time order. */
+export const merge = (...lists: SimEvent[][]) => lists.flat().sort((a, b) => a.at - b.at);

@@ -1,0 +1,40 @@
+// The starter CIDR block list for the non-human-traffic rule: large, well-known address blocks of cloud and hosting
+// providers, where scripted traffic comes from and real shoppers do not. It is a starting point, not a complete
+// list — each provider publishes its current ranges (AWS ip-ranges.json, Google Cloud cloud.json, Azure service
+// tags, the hosts' RIPE/ARIN registrations); managers extend or trim it on /manager/fraud/rules. VPN and corporate
+// egress ranges are deliberately absent: real people browse through them.
+import { db } from "../db";
+import type { BlockEntry } from "./ip";
+
+export const STARTER_BLOCKLIST: readonly BlockEntry[] = [
+  { cidr: "3.0.0.0/9", label: "Amazon Web Services (EC2)" },
+  { cidr: "18.128.0.0/9", label: "Amazon Web Services (EC2)" },
+  { cidr: "34.64.0.0/10", label: "Google Cloud" },
+  { cidr: "35.184.0.0/13", label: "Google Cloud (us-central1)" },
+  { cidr: "13.64.0.0/11", label: "Microsoft Azure" },
+  { cidr: "40.64.0.0/10", label: "Microsoft Azure" },
+  { cidr: "104.131.0.0/16", label: "DigitalOcean" },
+  { cidr: "138.197.0.0/16", label: "DigitalOcean" },
+  { cidr: "159.203.0.0/16", label: "DigitalOcean" },
+  { cidr: "165.227.0.0/16", label: "DigitalOcean" },
+  { cidr: "167.99.0.0/16", label: "DigitalOcean" },
+  { cidr: "45.79.0.0/16", label: "Linode (Akamai)" },
+  { cidr: "139.162.0.0/16", label: "Linode (Akamai)" },
+  { cidr: "172.104.0.0/15", label: "Linode (Akamai)" },
+  { cidr: "5.9.0.0/16", label: "Hetzner" },
+  { cidr: "78.46.0.0/15", label: "Hetzner" },
+  { cidr: "88.198.0.0/16", label: "Hetzner" },
+  { cidr: "136.243.0.0/16", label: "Hetzner" },
+  { cidr: "37.187.0.0/16", label: "OVHcloud" },
+  { cidr: "145.239.0.0/16", label: "OVHcloud" },
+  { cidr: "149.202.0.0/16", label: "OVHcloud" },
+  { cidr: "45.32.0.0/16", label: "Vultr" },
+  { cidr: "108.61.0.0/16", label: "Vultr" },
+];
+
+/** Inserts the starter ranges when ip_blocks is empty (first boot); returns how many were added. */
+export async function seedStarterBlocklist(): Promise<number> {
+  if ((await db.ipBlock.count()) > 0) return 0;
+  const { count } = await db.ipBlock.createMany({ data: [...STARTER_BLOCKLIST], skipDuplicates: true });
+  return count;
+}

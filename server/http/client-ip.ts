@@ -1,0 +1,27 @@
+// The client's IP address. X-Forwarded-For is only believed for the proxies we run (env TRUST_PROXY = how many
+// hops): each proxy appends the address it saw, so with N trusted hops the client is the N-th entry from the right.
+// Entries further left were written by the client itself and are never trusted.
+import type { IncomingMessage } from "node:http";
+
+export function clientIp(req: IncomingMessage, trustedHops: number): string | null {
+  if (trustedHops > 0) {
+    const header = req.headers["x-forwarded-for"];
+    const forwarded = forwardedClient(Array.isArray(header) ? header.join(",") : header, trustedHops);
+    if (forwarded) return forwarded;
+  }
+  const address = req.socket.remoteAddress;
+  return address ? normalizeIp(address) : null;
+}
+
+/** The N-th address from the right of an X-Forwarded-For list (N = trusted hops), or null. */
+export function forwardedClient(list: string | null | undefined, trustedHops: number): string | null {
+  if (!list || trustedHops < 1) return null;
+  const hops = list.split(",");
+  const entry = hops[Math.max(0, hops.length - trustedHops)]!.trim();
+  return entry ? normalizeIp(entry) : null;
+}
+
+/** "::ffff:203.0.113.7" (IPv4 on a dual-stack socket) is 203.0.113.7. */
+export function normalizeIp(address: string): string {
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}

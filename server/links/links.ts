@@ -1,0 +1,105 @@
+// Link management (managers) and an affiliate's view of their links. Writes go through Prisma; every write fires
+// the links trigger, so each running server's /go cache picks the change up within a second (server/tracking).
+import { Prisma, db } from "../db";
+import { env } from "../env";
+import { GO_PREFIX } from "../tracking/slug";
+import { type ClickCounts, clickCounts } from "./click-counts";
+import type { CreateLinkInput, ListLinksInput, UpdateLinkInput } from "./schema";
+
+export const PAGE_SIZE = 50;
+
+export class LinkError extends Error {
+  constructor(
+    readonly code: "CONFLICT" | "NOT_FOUND" | "BAD_REQUEST",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The public URL an affiliate shares: this instance's base URL (NEXTAUTH_URL) + /go/<slug>. */
+export function trackingUrl(slug: string): string {
+  const config = env();
+  const base = config.NEXTAUTH_URL ?? `http://localhost:${config.PORT}`;
+  return new URL(GO_PREFIX + slug, base).toString();
+}
+
+const linkSelect = {
+  id: true,
+  slug: true,
+  destinationUrl: true,
+  active: true,
+  createdAt: true,
+  updatedAt: true,
+  affiliate: { select: { id: true, name: true } },
+  offer: { select: { id: true, name: true, clickIdParam: true, merchant: { select: { name: true } } } },
+} satisfies Prisma.LinkSelect;
+
+type LinkView = Prisma.LinkGetPayload<{ select: typeof linkSelect }>;
+
+function withCounts(links: LinkView[], counts: Map<number, ClickCounts>) {
+  return links.map((link) => ({ ...link, trackingUrl: trackingUrl(link.slug), clicks30d: counts.get(link.id) ?? NO_CLICKS }));
+}
+
+const NO_CLICKS: ClickCounts = { total: 0, billable: 0, bots: 0, repeats: 0 };
+
+export async function listLinks({ search, page }: ListLinksInput) {
+  const where: Prisma.LinkWhereInput = search
+    ? {
+        OR: [
+          { slug: { contains: search.toLowerCase() } },
+          { destinationUrl: { contains: search, mode: "insensitive" } },
+          { affiliate: { name: { contains: search, mode: "insensitive" } } },
+          { offer: { name: { contains: search, mode: "insensitive" } } },
+        ],
+      }
+    : {};
+  const [total, links] = await Promise.all([
+    db.link.count({ where }),
+    db.link.findMany({ where, select: linkSelect, orderBy: { id: "desc" }, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
+  ]);
+  const counts = await clickCounts({ linkIds: links.map((l) => l.id) });
+  return { items: withCounts(links, counts), total, page, pageSize: PAGE_SIZE };
+}
+
+export async function affiliateLinksWithTracking(affiliateId: string) {
+  const links = await db.link.findMany({ where: { affiliateId }, select: linkSelect, orderBy: { id: "desc" } });
+  return withCounts(links, await clickCounts({ affiliateId }));
+}
+
+/** Affiliates and active offers a new link can use (the form's choices). */
+export async function linkFormOptions() {
+  const [affiliates, offers] = await Promise.all([
+    db.affiliate.findMany({ where: { active: true }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db.offer.findMany({ where: { active: true }, select: { id: true, name: true, merchant: { select: { name: true } } }, orderBy: { name: "asc" } }),
+  ]);
+  return { affiliates, offers };
+}
+
+export async function createLink(input: CreateLinkInput) {
+  const [affiliate, offer] = await Promise.all([
+    db.affiliate.findUnique({ where: { id: input.affiliateId }, select: { active: true } }),
+    db.offer.findUnique({ where: { id: input.offerId }, select: { active: true } }),
+  ]);
+  if (!affiliate?.active) throw new LinkError("BAD_REQUEST", "This affiliate does not exist or is inactive.");
+  if (!offer?.active) throw new LinkError("BAD_REQUEST", "This offer does not exist or is inactive.");
+  try {
+    return await db.link.create({ data: input, select: linkSelect });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new LinkError("CONFLICT", `The slug "${input.slug}" is already taken: choose another.`);
+    }
+    throw error;
+  }
+}
+
+export async function updateLink({ id, ...changes }: UpdateLinkInput) {
+  try {
+    return await db.link.update({ where: { id }, data: changes, select: linkSelect });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
+      throw new LinkError("NOT_FOUND", "This link does not exist.");
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+// Reporting periods are whole UTC days, so a day's bucket means the same thing to every viewer and to the SQL.
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Start (UTC midnight) of a period of `days` days that ends today. */
+export function periodStart(days: number, now: Date = new Date()): Date {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(today - (days - 1) * DAY_MS);
+}
+
+/** "2026-11-21" for the UTC day of `date`. */
+export function dayKey(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * One entry per day from `since` for `days` days, each with the values found for that day in `series` (keyed by
+ * dayKey) and 0 where a day had nothing, so charts show gaps as zeros instead of skipping them.
+ */
+export function fillDays<K extends string>(
+  since: Date,
+  days: number,
+  series: Record<K, Map<string, number>>,
+): Array<{ day: string } & Record<K, number>> {
+  return Array.from({ length: days }, (_, i) => {
+    const day = dayKey(new Date(since.getTime() + i * DAY_MS));
+    const entry = { day } as { day: string } & Record<K, number>;
+    for (const name of Object.keys(series) as K[]) (entry as Record<K, number>)[name] = series[name].get(day) ?? 0;
+    return entry;
+  });
+}

@@ -1,0 +1,317 @@
+// The demo program as plain rows, built without I/O: a florist (the `demo-token` merchant) and a SaaS merchant,
+// three offers, twenty affiliates with links, a month of clicks and the conversions, commissions and one paid
+// payout run that follow from them. Deterministic for a given seed and `now`, so tests can rely on its shape.
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "../db";
+import { type Tier, computeCommission } from "../conversions/commission";
+// The same seeded generator the fraud simulations use (mulberry32), so the demo looks the same on every machine.
+import { seededRandom } from "../fraud/simulate";
+
+export const DEMO_POSTBACK_TOKEN = "demo-token";
+export const DEMO_SLUG = "demo";
+export const DEMO_DAYS = 30;
+export const DEMO_CLICKS = 10_000;
+export const DEMO_CONVERSIONS = 500;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+type Rng = () => number;
+
+const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
+
+const AFFILIATES = [
+  ["Petal Post", "PAYPAL", "EUR"],
+  ["Green Thumb Weekly", "BANK_TRANSFER", "EUR"],
+  ["SaaS Stack Reviews", "WISE", "USD"],
+  ["The Gift Guide", "PAYPAL", "EUR"],
+  ["Bloom Deals", "PAYPAL", "EUR"],
+  ["DevTools Digest", "WISE", "USD"],
+  ["Home & Garden Hub", "BANK_TRANSFER", "EUR"],
+  ["Startup Toolbox", "PAYPAL", "USD"],
+  ["Weekend Florist", "BANK_TRANSFER", "EUR"],
+  ["Coupon Corner", "PAYPAL", "EUR"],
+  ["Product Hunt Picks", "WISE", "USD"],
+  ["Wedding Planner Blog", "BANK_TRANSFER", "EUR"],
+  ["Remote Work Daily", "PAYPAL", "USD"],
+  ["Mother's Day Ideas", "PAYPAL", "EUR"],
+  ["Indie Hackers Notes", "WISE", "USD"],
+  ["City Living Magazine", "BANK_TRANSFER", "EUR"],
+  ["Budget Gifting", "PAYPAL", "EUR"],
+  ["No-Code Newsletter", "WISE", "USD"],
+  ["Plant Parent Club", "BANK_TRANSFER", "EUR"],
+  ["Tech Gift Finder", "PAYPAL", "USD"],
+] as const;
+
+const USER_AGENTS = [
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (Linux; Android 15; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",
+  "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+];
+const BOT_AGENT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+
+export interface DemoInput {
+  now: Date;
+  /** Ids reserved from the links sequence, one per link (demoLinkCount()). */
+  linkIds: number[];
+  /** Signs a click id for (link, time): createClickIdCodec(secret).sign. */
+  signClick: (linkId: number, atMs: number) => string;
+  /** bcrypt hash of the demo password (shared by the three logins). */
+  passwordHash: string;
+  seed?: number;
+}
+
+/** 2 links for most affiliates, 3 for every third; computed the same way by demoLinkCount and the builder. */
+const linksOf = (index: number) => (index % 3 === 0 ? 3 : 2);
+
+export function demoLinkCount(): number {
+  return AFFILIATES.reduce((sum, _, i) => sum + linksOf(i), 0);
+}
+
+const slugify = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/(^-|-$)/g, "");
+
+export function buildDemoProgram({ now, linkIds, signClick, passwordHash, seed = 42 }: DemoInput) {
+  const rng = seededRandom(seed);
+  const nowMs = now.getTime();
+  const id = () => randomUUID();
+
+  const settings = { id: 1, name: "Bloom & Stack Partner Program", updatedAt: now };
+
+  const bloom = { id: id(), name: "Bloom & Co.", defaultCurrency: "EUR", token: DEMO_POSTBACK_TOKEN };
+  const stackwise = { id: id(), name: "Stackwise", defaultCurrency: "USD", token: `pbt_demo_${randomUUID()}` };
+  const merchants = [bloom, stackwise];
+
+  const offerRows = [
+    {
+      id: id(), merchantId: bloom.id, name: "Flower delivery: first order", payoutModel: "CPA", cpaAmountMinor: 800,
+      revshareBps: null, currency: "EUR", attributionWindowDays: 30, holdingPeriodDays: 7,
+      landing: "https://bloom.example/first-order", sale: () => 3500 + Math.floor(rng() * 85) * 100 + 90,
+    },
+    {
+      id: id(), merchantId: bloom.id, name: "Bloom subscription", payoutModel: "REVSHARE", cpaAmountMinor: null,
+      revshareBps: 1200, currency: "EUR", attributionWindowDays: 30, holdingPeriodDays: 14,
+      landing: "https://bloom.example/subscribe", sale: () => pick(rng, [2990, 4990, 7990]),
+    },
+    {
+      id: id(), merchantId: stackwise.id, name: "Stackwise Pro (annual)", payoutModel: "REVSHARE", cpaAmountMinor: null,
+      revshareBps: 2000, currency: "USD", attributionWindowDays: 60, holdingPeriodDays: 14,
+      landing: "https://stackwise.example/pricing", sale: () => pick(rng, [19_000, 49_000, 99_000, 149_000]),
+    },
+  ] as const;
+  const offers: Prisma.OfferCreateManyInput[] = offerRows.map(({ landing: _, sale: __, ...o }) => ({ ...o, createdAt: new Date(nowMs - 120 * DAY) }));
+  const tiers = [
+    { id: id(), offerId: offerRows[0].id, minConversions: 20, cpaAmountMinor: 1000, revshareBps: null },
+    { id: id(), offerId: offerRows[0].id, minConversions: 50, cpaAmountMinor: 1200, revshareBps: null },
+  ];
+
+  const affiliates: Prisma.AffiliateCreateManyInput[] = AFFILIATES.map(([name, payoutMethod, currency], i) => {
+    const email = i === 0 ? "affiliate@demo.test" : `${slugify(name)}@partners.example`;
+    const payoutDetails =
+      payoutMethod === "BANK_TRANSFER"
+        ? { holder: name, iban: `DE${String(89370400440532013000n + BigInt(i * 7919)).padStart(20, "0")}` }
+        : { email };
+    return { id: id(), name, email, payoutMethod, payoutDetails, currency, createdAt: new Date(nowMs - (90 - i) * DAY) };
+  });
+
+  // Florist-minded affiliates promote Bloom, tech ones Stackwise; everyone gets a varied mix.
+  const links: Array<Prisma.LinkCreateManyInput & { id: number; weight: number }> = [];
+  affiliates.forEach((affiliate, i) => {
+    const usd = affiliate.currency === "USD";
+    const offerOrder = usd ? [2, 0, 1] : [0, 1, 2];
+    for (let k = 0; k < linksOf(i); k++) {
+      const offer = offerRows[offerOrder[k]!]!;
+      const slug = i === 0 && k === 0 ? DEMO_SLUG : `${slugify(affiliate.name)}-${k + 1}`;
+      links.push({
+        id: linkIds[links.length]!,
+        slug,
+        affiliateId: affiliate.id!,
+        offerId: offer.id,
+        destinationUrl: `${offer.landing}?utm_source=affiliate&utm_campaign=${slugify(affiliate.name)}`,
+        active: !(i === 9 && k === 1), // one paused link, as real programs have
+        createdAt: new Date(nowMs - (60 - i) * DAY),
+        updatedAt: now,
+        // Popularity: a few strong links, a long tail; the demo login's link does well.
+        weight: slug === DEMO_SLUG ? 4 : 0.2 + rng() ** 2 * 3,
+      });
+    }
+  });
+  if (links.length !== linkIds.length) throw new Error(`expected ${linkIds.length} link ids, built ${links.length} links`);
+
+  const manager = { id: id(), email: "manager@demo.test", name: "Morgan Reyes", role: "MANAGER", passwordHash } as const;
+  const users: Prisma.UserCreateManyInput[] = [
+    { id: id(), email: "affiliate@demo.test", name: "Ana Ribeiro", role: "AFFILIATE", affiliateId: affiliates[0]!.id, passwordHash },
+    manager,
+    { id: id(), email: "merchant@demo.test", name: "Sam Bloom", role: "MERCHANT", merchantId: bloom.id, passwordHash },
+  ];
+
+  const clicks = buildClicks(rng, nowMs, links, signClick);
+  const activity = buildConversions(rng, nowMs, clicks, offerRows, tiers, affiliates, manager.id);
+  return { settings, merchants, offers, tiers, affiliates, links, users, clicks, ...activity };
+}
+
+type ClickRow = Prisma.ClickCreateManyInput & { createdAt: Date };
+
+function buildClicks(rng: Rng, nowMs: number, links: Array<{ id: number; affiliateId: string; offerId: string; weight: number; slug: string }>, sign: DemoInput["signClick"]) {
+  const totalWeight = links.reduce((sum, l) => sum + l.weight, 0);
+  const chooseLink = () => {
+    let r = rng() * totalWeight;
+    for (const link of links) if ((r -= link.weight) <= 0) return link;
+    return links[links.length - 1]!;
+  };
+  // Traffic grows over the month, dips at weekends, and today is only partly over.
+  const startOfToday = nowMs - (nowMs % DAY);
+  const dayWeights = Array.from({ length: DEMO_DAYS }, (_, d) => {
+    const start = startOfToday - (DEMO_DAYS - 1 - d) * DAY;
+    const weekend = [0, 6].includes(new Date(start).getUTCDay());
+    const elapsed = d === DEMO_DAYS - 1 ? (nowMs - start) / DAY : 1;
+    return { start, elapsed, weight: (0.7 + (0.6 * d) / DEMO_DAYS) * (weekend ? 0.75 : 1) * (0.85 + rng() * 0.3) * elapsed };
+  });
+  const sum = dayWeights.reduce((s, d) => s + d.weight, 0);
+  const times: number[] = [];
+  for (const day of dayWeights) {
+    const n = Math.round((DEMO_CLICKS * day.weight) / sum);
+    for (let i = 0; i < n && times.length < DEMO_CLICKS; i++) times.push(day.start + Math.floor(rng() * day.elapsed * DAY));
+  }
+  while (times.length < DEMO_CLICKS) times.push(nowMs - Math.floor(rng() * HOUR));
+  times.sort((a, b) => a - b);
+
+  return times.map((at): ClickRow => {
+    const link = chooseLink();
+    const bot = rng() < 0.02;
+    return {
+      id: sign(link.id, at),
+      linkId: link.id,
+      affiliateId: link.affiliateId,
+      offerId: link.offerId,
+      createdAt: new Date(at),
+      ip: `${pick(rng, ["203.0.113", "198.51.100", "192.0.2"])}.${1 + Math.floor(rng() * 254)}`,
+      userAgent: bot ? BOT_AGENT : pick(rng, USER_AGENTS),
+      referer: link.slug === DEMO_SLUG ? "https://petalpost.example/best-flower-delivery" : null,
+      sub1: rng() < 0.3 ? pick(rng, ["newsletter", "sidebar", "review", "instagram"]) : null,
+      billable: !bot,
+      isBot: bot,
+      isRepeat: !bot && rng() < 0.01,
+    };
+  });
+}
+
+interface OfferFacts {
+  id: string;
+  merchantId: string;
+  payoutModel: "CPA" | "REVSHARE";
+  cpaAmountMinor: number | null;
+  revshareBps: number | null;
+  currency: string;
+  holdingPeriodDays: number;
+  sale: () => number;
+}
+
+function buildConversions(
+  rng: Rng,
+  nowMs: number,
+  clicks: ClickRow[],
+  offers: readonly OfferFacts[],
+  tiers: Array<Tier & { offerId: string }>,
+  affiliates: Prisma.AffiliateCreateManyInput[],
+  managerId: string,
+) {
+  // The payout run that paid everything approved up to six days ago.
+  const periodEnd = new Date(nowMs - 6 * DAY);
+  const run = {
+    id: randomUUID(),
+    status: "PAID",
+    periodEnd,
+    createdById: managerId,
+    approvedById: managerId,
+    approvedAt: periodEnd,
+    paidAt: new Date(nowMs - 5 * DAY),
+    createdAt: periodEnd,
+  } satisfies Prisma.PayoutRunCreateManyInput;
+
+  const candidates = clicks.filter((c) => c.billable && !c.isRepeat && c.createdAt.getTime() < nowMs - 10 * 60_000);
+  const chosen = new Set<number>();
+  while (chosen.size < Math.min(DEMO_CONVERSIONS, candidates.length)) chosen.add(Math.floor(rng() * candidates.length));
+
+  const offerById = new Map(offers.map((o) => [o.id, o]));
+  // Tiers count an affiliate's conversions on the offer per calendar month (UTC), this one included.
+  const monthlyCount = new Map<string, number>();
+  const conversions: Prisma.ConversionCreateManyInput[] = [];
+  const commissions: Array<Prisma.CommissionCreateManyInput & { amountMinor: number; affiliateId: string; currency: string }> = [];
+  let order = 100_000;
+  for (const index of [...chosen].sort((a, b) => a - b)) {
+    const click = candidates[index]!;
+    const offer = offerById.get(click.offerId)!;
+    const clickedAt = click.createdAt.getTime();
+    const createdAt = new Date(Math.min(clickedAt + Math.floor(rng() ** 3 * 36 * HOUR) + 60_000, nowMs - 60_000));
+    const refunded = rng() < 0.03;
+    const amountMinor = offer.sale();
+    const conversionId = randomUUID();
+    conversions.push({
+      id: conversionId,
+      merchantId: offer.merchantId,
+      offerId: offer.id,
+      affiliateId: click.affiliateId,
+      linkId: click.linkId,
+      clickId: click.id,
+      clickedAt: click.createdAt,
+      txnId: `ORD-${++order}`,
+      customerId: `cus_${(order * 7919).toString(36)}`,
+      amountMinor,
+      currency: offer.currency,
+      status: refunded ? "REFUNDED" : "APPROVED",
+      ip: click.ip,
+      sub1: click.sub1,
+      touchPath: [{ clickId: click.id, affiliateId: click.affiliateId, at: click.createdAt.toISOString() }],
+      createdAt,
+      updatedAt: createdAt,
+    });
+    const holdUntil = new Date(createdAt.getTime() + offer.holdingPeriodDays * DAY);
+    const monthKey = `${click.affiliateId}|${offer.id}|${createdAt.toISOString().slice(0, 7)}`;
+    const conversionNumber = (monthlyCount.get(monthKey) ?? 0) + 1;
+    monthlyCount.set(monthKey, conversionNumber);
+    const computed = computeCommission({
+      offer,
+      tiers: tiers.filter((t) => t.offerId === offer.id),
+      override: null,
+      conversionNumber,
+      sale: { amountMinor, currency: offer.currency },
+      fx: null,
+    });
+    if (!computed.ok) throw new Error(`demo commission: ${computed.message}`);
+    const status = refunded ? "REVERSED" : holdUntil > new Date(nowMs) ? "PENDING" : holdUntil <= periodEnd ? "PAID" : "APPROVED";
+    commissions.push({
+      id: randomUUID(),
+      conversionId,
+      affiliateId: click.affiliateId,
+      offerId: offer.id,
+      amountMinor: computed.amountMinor,
+      currency: offer.currency,
+      status,
+      calculation: computed.calculation,
+      holdUntil,
+      approvedAt: status === "APPROVED" || status === "PAID" ? holdUntil : null,
+      paidAt: status === "PAID" ? run.paidAt : null,
+      payoutId: null,
+      reversedAt: refunded ? new Date(Math.min(createdAt.getTime() + 3 * DAY, nowMs)) : null,
+      createdAt,
+      updatedAt: createdAt,
+    });
+  }
+
+  // One payout per affiliate and currency, for what the run paid.
+  const method = new Map(affiliates.map((a) => [a.id!, a.payoutMethod]));
+  const payouts = new Map<string, Prisma.PayoutCreateManyInput & { id: string; amountMinor: number }>();
+  for (const c of commissions.filter((c) => c.status === "PAID")) {
+    const key = `${c.affiliateId}|${c.currency}`;
+    let payout = payouts.get(key);
+    if (!payout) {
+      payout = { id: randomUUID(), runId: run.id, affiliateId: c.affiliateId, amountMinor: 0, currency: c.currency, method: method.get(c.affiliateId)!, createdAt: run.paidAt };
+      payouts.set(key, payout);
+    }
+    payout.amountMinor += c.amountMinor;
+    c.payoutId = payout.id;
+  }
+  return { conversions, commissions, payoutRun: run, payouts: [...payouts.values()] };
+}

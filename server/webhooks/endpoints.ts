@@ -1,0 +1,193 @@
+// What a merchant does with their webhook endpoints (the tRPC router is a thin layer over this). Every function
+// takes the caller's merchantId from the session and only touches that merchant's rows; another merchant's id is
+// refused exactly like a missing one. Secrets leave the server once — in the answer to create and rotate — and
+// are never written to the audit log.
+import { TRPCError } from "@trpc/server";
+import { requireOwned } from "../api/trpc";
+import { type Db, getPool, type Prisma } from "../db";
+import { MAX_ATTEMPTS } from "./schedule";
+import { generateSecret, ROTATION_WINDOW_MS, secretHint } from "./signing";
+import { BlockedTargetError, policyFromEnv, vetUrl } from "./ssrf";
+import { createTestEvent, disableEndpoint, enableEndpoint, replayDelivery, wakeRelays } from "./store";
+
+export interface Actor {
+  merchantId: string;
+  userId: string;
+}
+
+export interface EndpointInput {
+  url: string;
+  description: string;
+  eventTypes: string[];
+}
+
+/** Vets a URL for saving: SSRF rules with a fresh DNS lookup. Refusals become a form error. */
+async function vetForSave(url: string): Promise<string> {
+  try {
+    return (await vetUrl(url, policyFromEnv())).href;
+  } catch (error) {
+    if (error instanceof BlockedTargetError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+    throw error;
+  }
+}
+
+async function ownedEndpoint(db: Db, actor: Actor, id: string) {
+  return requireOwned(await db.webhookEndpoint.findFirst({ where: { id, merchantId: actor.merchantId } }), "webhook endpoint");
+}
+
+function requireEnabled(endpoint: { enabled: boolean }, doing: string) {
+  if (!endpoint.enabled) throw new TRPCError({ code: "PRECONDITION_FAILED", message: `Re-enable the endpoint before ${doing}.` });
+}
+
+function audit(db: Db, actor: Actor, action: string, entityId: string, data: Prisma.InputJsonObject = {}) {
+  return db.auditLog.create({ data: { actorId: actor.userId, action: `webhook.${action}`, entityType: "webhook_endpoint", entityId, data } });
+}
+
+/** What the UI shows of an endpoint: never the secret, only its first characters. */
+function present<T extends { secret: string; previousSecret: string | null; previousSecretUntil: Date | null }>(endpoint: T, now = new Date()) {
+  const { secret, previousSecret, previousSecretUntil, ...rest } = endpoint;
+  const rotating = previousSecret !== null && previousSecretUntil !== null && previousSecretUntil > now;
+  return { ...rest, secretHint: secretHint(secret), previousSecretValidUntil: rotating ? previousSecretUntil : null };
+}
+
+export async function listEndpoints(db: Db, merchantId: string) {
+  const since = new Date(Date.now() - 24 * 3600e3);
+  const [endpoints, counts] = await Promise.all([
+    db.webhookEndpoint.findMany({ where: { merchantId }, orderBy: { createdAt: "asc" } }),
+    db.webhookDelivery.groupBy({
+      by: ["endpointId", "status"],
+      where: { endpoint: { merchantId }, createdAt: { gte: since } },
+      _count: { _all: true },
+    }),
+  ]);
+  return endpoints.map((endpoint) => {
+    const stat = (status: string) => counts.find((c) => c.endpointId === endpoint.id && c.status === status)?._count._all ?? 0;
+    return { ...present(endpoint), last24h: { succeeded: stat("SUCCEEDED"), pending: stat("PENDING"), failed: stat("FAILED") } };
+  });
+}
+
+/** Creates an endpoint; the answer carries its signing secret, the only time it is shown. */
+export async function createEndpoint(db: Db, actor: Actor, input: EndpointInput) {
+  const url = await vetForSave(input.url);
+  const secret = generateSecret();
+  const endpoint = await db.webhookEndpoint.create({
+    data: { merchantId: actor.merchantId, url, description: input.description, eventTypes: input.eventTypes, secret },
+  });
+  await audit(db, actor, "endpoint.create", endpoint.id, { url, eventTypes: input.eventTypes });
+  return { endpoint: present(endpoint), secret };
+}
+
+export async function updateEndpoint(db: Db, actor: Actor, id: string, input: EndpointInput) {
+  const current = await ownedEndpoint(db, actor, id);
+  const url = input.url === current.url ? current.url : await vetForSave(input.url);
+  const endpoint = await db.webhookEndpoint.update({
+    where: { id },
+    data: { url, description: input.description, eventTypes: input.eventTypes },
+  });
+  await audit(db, actor, "endpoint.update", id, { url, description: input.description, eventTypes: input.eventTypes });
+  return present(endpoint);
+}
+
+/** Stops deliveries to the endpoint; what was still pending is failed (replayable after re-enabling). */
+export async function disable(db: Db, actor: Actor, id: string) {
+  await ownedEndpoint(db, actor, id);
+  await disableEndpoint(getPool(), id, "Disabled by the merchant.", new Date());
+  await audit(db, actor, "endpoint.disable", id);
+  return { ok: true as const };
+}
+
+/**
+ * Re-enables the endpoint and clears its failure state; with `replayFailed`, the deliveries that failed during
+ * the outage are queued again.
+ */
+export async function enable(db: Db, actor: Actor, id: string, replayFailed: boolean) {
+  await ownedEndpoint(db, actor, id);
+  const replayed = await enableEndpoint(getPool(), id, replayFailed, new Date());
+  await audit(db, actor, "endpoint.enable", id, { replayed });
+  if (replayed > 0) await wakeRelays(getPool());
+  return { replayed };
+}
+
+/**
+ * A new secret, shown once. The previous one keeps signing (second signature) for the rotation window, so the
+ * merchant can update their receiver without missing a delivery.
+ */
+export async function rotateSecret(db: Db, actor: Actor, id: string) {
+  const current = await ownedEndpoint(db, actor, id);
+  const secret = generateSecret();
+  const previousSecretUntil = new Date(Date.now() + ROTATION_WINDOW_MS);
+  await db.webhookEndpoint.update({ where: { id }, data: { secret, previousSecret: current.secret, previousSecretUntil } });
+  await audit(db, actor, "endpoint.rotate_secret", id, { previousSecretUntil });
+  return { secret, previousSecretValidUntil: previousSecretUntil };
+}
+
+/** Sends a `webhook.test` event to this endpoint only. */
+export async function sendTestEvent(db: Db, actor: Actor, id: string) {
+  requireEnabled(await ownedEndpoint(db, actor, id), "sending a test event");
+  const eventId = await createTestEvent(getPool(), actor.merchantId, id, new Date());
+  return { eventId };
+}
+
+export interface DeliveryPageInput {
+  endpointId: string;
+  status?: "PENDING" | "SUCCEEDED" | "FAILED";
+  limit: number;
+  /** The last row of the previous page (keyset pagination: stable while new deliveries arrive). */
+  cursor?: { createdAt: Date; id: string };
+}
+
+/** The delivery log of one endpoint, newest first, each delivery with its attempts. */
+export async function listDeliveries(db: Db, actor: Actor, input: DeliveryPageInput) {
+  await ownedEndpoint(db, actor, input.endpointId);
+  const { cursor } = input;
+  const rows = await db.webhookDelivery.findMany({
+    where: {
+      endpointId: input.endpointId,
+      status: input.status,
+      ...(cursor && {
+        OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+      }),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    select: {
+      id: true,
+      eventId: true,
+      eventType: true,
+      status: true,
+      attempts: true,
+      nextAttemptAt: true,
+      lastStatusCode: true,
+      lastError: true,
+      deliveredAt: true,
+      createdAt: true,
+      attemptLog: {
+        orderBy: { attempt: "asc" },
+        select: { id: true, attempt: true, statusCode: true, latencyMs: true, responseExcerpt: true, error: true, createdAt: true },
+      },
+    },
+  });
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return {
+    items: items.map((d) => ({ ...d, nextAttemptAt: d.status === "PENDING" ? d.nextAttemptAt : null })),
+    maxAttempts: MAX_ATTEMPTS,
+    nextCursor: rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
+
+/** Queues one delivery again now; its new attempts are appended to the log. */
+export async function replay(db: Db, actor: Actor, deliveryId: string) {
+  const delivery = requireOwned(
+    await db.webhookDelivery.findFirst({
+      where: { id: deliveryId, endpoint: { merchantId: actor.merchantId } },
+      include: { endpoint: { select: { enabled: true } } },
+    }),
+    "delivery",
+  );
+  requireEnabled(delivery.endpoint, "replaying its deliveries");
+  await replayDelivery(getPool(), deliveryId, new Date());
+  await wakeRelays(getPool());
+  await audit(db, actor, "delivery.replay", delivery.endpointId, { deliveryId, eventId: delivery.eventId });
+  return { ok: true as const };
+}
