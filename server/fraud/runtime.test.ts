@@ -2,7 +2,7 @@
 // stream, and manager changes (rules, block list) applied through LISTEN/NOTIFY without a restart.
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../db";
-import { emitClick } from "../tracking/click-events";
+import { deliverClickEvents, emitClick } from "../tracking/click-events";
 import { callerFor, createManager, createProgram, unique } from "../testing/fixtures";
 import { FraudEngine } from "./engine";
 import { type FraudRuntime, rebuildTraffic, startRuntime } from "./runtime";
@@ -83,6 +83,7 @@ describe("live updates", () => {
     runtime = await startRuntime(engine, { reloadEveryMs: HOUR, log: () => {} });
     const clickId = unique("live");
     emitClick({ clickId, linkId: 1, affiliateId: "aff-live", offerId: "o", at: Date.now(), ip: "86.140.9.9", userAgent: "HeadlessChrome/131", isBot: false, isRepeat: false, billable: true });
+    deliverClickEvents();
     expect(engine.traffic.click(clickId)).toMatchObject({ affiliateId: "aff-live", ip: "86.140.9.9" });
   });
 

@@ -135,22 +135,26 @@ describe("click sink", () => {
     expect(await stored(linkId)).toBe(120);
   });
 
-  it("a batch the database rejects as data is dropped and counted, and does not block the batches behind it", async () => {
+  it("a row the database refuses as data is dropped and counted alone; the good clicks of its batch are written", async () => {
     const linkId = freshLinkId();
     const before = await metric("clicks_dropped_total", { reason: "rejected" });
+    const statements: number[] = [];
     const write = pgClickWriter(getPool());
-    let first = true;
-    const rejecting: ClickWriter = async (batch) => {
-      if (first) {
-        first = false;
-        throw Object.assign(new Error("invalid byte sequence"), { code: "22021" });
-      }
-      await write(batch);
-    };
-    const sink = new ClickSink({ write: rejecting, batchSize: 10, flushMs: 10, maxBuffered: 1_000, observer: sinkObserver, log: () => {} });
-    for (let i = 0; i < 25; i++) sink.push(click(linkId));
+    const sink = new ClickSink({ write: (b) => (statements.push(b.length), write(b)), batchSize: 10, flushMs: 10, maxBuffered: 1_000, observer: sinkObserver, log: () => {} });
+    for (let i = 0; i < 25; i++) sink.push(i === 13 ? click(2 ** 31 + 7) : click(linkId)); // linkId beyond int4: 22003
     await sink.flushAll();
-    expect(await stored(linkId)).toBe(15);
-    expect((await metric("clicks_dropped_total", { reason: "rejected" })) - before).toBe(10);
+    expect(await stored(linkId)).toBe(24);
+    expect((await metric("clicks_dropped_total", { reason: "rejected" })) - before).toBe(1);
+    expect(statements.length).toBeLessThanOrEqual(3 + 2 * Math.ceil(Math.log2(10))); // halving, not row by row
+  });
+
+  it("stores click ids in byte order (collation C), so ORDER BY id is click order on any server locale", async () => {
+    const { rows } = await getPool().query(`SELECT collation_name FROM information_schema.columns WHERE table_name = 'clicks' AND column_name = 'id'`);
+    expect(rows).toEqual([{ collation_name: "C" }]);
+    const linkId = freshLinkId();
+    const ids = ["-A", "-a", "0a", "Za", "_a", "aa", "za"].map((p) => p + linkId.toString().padStart(28, "0")); // ascending in the id alphabet
+    await pgClickWriter(getPool())(ids.toReversed().map((clickId) => click(linkId, { clickId })));
+    const { rows: sorted } = await getPool().query(`SELECT id FROM clicks WHERE "linkId" = $1 ORDER BY id`, [linkId]);
+    expect(sorted.map((r) => r.id)).toEqual(ids);
   });
 });

@@ -3,6 +3,8 @@
 // runs at a time; a failed write keeps its batch at the head of the queue and is retried with backoff, so a
 // database outage costs nothing until `maxBuffered` clicks are held, after which new clicks are counted and
 // dropped. Writers must be idempotent (a write that failed after the commit is retried): see pgClickWriter.
+// A batch the database refuses as data (a value out of range…) is halved until the refused rows are found: only
+// they are dropped and counted, never the good clicks sharing their batch.
 import type { ClickRecord } from "./redirect";
 
 export type ClickWriter = (batch: readonly ClickRecord[]) => Promise<void>;
@@ -74,31 +76,48 @@ export class ClickSink {
     });
   }
 
-  /** Writes the oldest batch; true when it was written (or rejected for good), false to retry later. */
+  /** Writes the oldest batch; true when it was written (refused rows dropped), false to retry it later. */
   private async writeHead(): Promise<boolean> {
     const batch = this.batches[0]!;
     if (this.batches.length === 1) this.batches.push([]); // new clicks go to a fresh batch while this one is written
     const started = process.hrtime.bigint();
     try {
-      await this.opts.write(batch);
-      this.opts.observer?.flushed(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+      const refused = await this.writeSalvaging(batch);
+      this.opts.observer?.flushed(batch.length - refused, Number(process.hrtime.bigint() - started) / 1e9);
+      if (refused > 0) this.opts.observer?.dropped(refused, "rejected");
     } catch (error) {
-      if (!isDataError(error)) {
-        this.opts.observer?.failed(error as Error);
-        this.retryAt = Date.now() + this.retryMs;
-        this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
-        if (this.batches.length === 2 && this.batches[1]!.length === 0) this.batches.pop();
-        return false;
-      }
-      // The database refused the rows themselves: retrying cannot help, and holding them would block the rest.
-      this.opts.log(`[clicks] batch of ${batch.length} rejected by the database: ${(error as Error).message}`);
-      this.opts.observer?.dropped(batch.length, "rejected");
+      this.opts.observer?.failed(error as Error);
+      this.retryAt = Date.now() + this.retryMs;
+      this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+      if (this.batches.length === 2 && this.batches[1]!.length === 0) this.batches.pop();
+      return false;
     }
     this.batches.shift();
     this.held -= batch.length;
     this.retryAt = 0;
     this.retryMs = this.opts.flushMs;
     return true;
+  }
+
+  /**
+   * Writes `rows`; when the database refuses them as data, writes each half on its own, down to single rows, which
+   * are dropped (retrying cannot help, and holding them would block the rest). Returns how many were dropped; any
+   * other error is thrown and the whole batch retried (halves already written are harmless: the writer is
+   * idempotent).
+   */
+  private async writeSalvaging(rows: readonly ClickRecord[]): Promise<number> {
+    try {
+      await this.opts.write(rows);
+      return 0;
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      if (rows.length === 1) {
+        this.opts.log(`[clicks] click ${rows[0]!.clickId} refused by the database: ${(error as Error).message}`);
+        return 1;
+      }
+      const half = rows.length >>> 1;
+      return (await this.writeSalvaging(rows.slice(0, half))) + (await this.writeSalvaging(rows.slice(half)));
+    }
   }
 
   /**

@@ -17,7 +17,7 @@ let server: ReturnType<typeof createAppServer>;
 let base: string;
 
 beforeAll(async () => {
-  tracking = await startClickTracking({ registerShutdown: false });
+  tracking = await startClickTracking({ main: false });
   server = createAppServer({ routes: [...tracking.routes, { prefix: "/metrics", methods: ["GET"], handle: metrics }] });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -73,6 +73,21 @@ describe("/go over HTTP", () => {
       off();
       tracking.sink.start();
     }
+  });
+
+  it("answers other methods than GET and HEAD with 405 and records no click", async () => {
+    const { link } = await createTestLink();
+    while (!tracking.cache.get(link.slug)) await new Promise((r) => setTimeout(r, 10));
+    for (const method of ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"]) {
+      const res = await go(`/go/${link.slug}`, { method });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET, HEAD");
+      expect(res.headers.get("location")).toBeNull();
+    }
+    await tracking.sink.flushAll();
+    tracking.sink.start();
+    const { rows } = await getPool().query(`SELECT count(*)::int AS n FROM clicks WHERE "linkId" = $1`, [link.id]);
+    expect(rows[0].n).toBe(0);
   });
 
   it("answers unknown slugs with the 404 page (no body for HEAD) unless a fallback is configured", async () => {

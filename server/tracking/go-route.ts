@@ -1,12 +1,12 @@
-// /go/<slug> on our own HTTP server: request facts in, resolveRedirect, response out, then the click is handed to
-// the sink and to in-process listeners. Headers are written as a flat array (Node's cheapest form).
+// /go/<slug> on our own HTTP server: request facts in, resolveRedirect, response out, then the click is accepted
+// (buffered for the database and announced to in-process listeners). Headers are written as a flat array (Node's
+// cheapest form). Every method on /go/ is answered here — only GET and HEAD redirect — so no /go request ever
+// reaches Next's proxy.ts while our server runs.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { clientIp } from "../http/client-ip";
-import { emitClick } from "./click-events";
-import type { ClickSink } from "./click-sink";
 import type { LinkCache } from "./link-cache";
 import { recordRedirect } from "./metrics";
-import { type RedirectDeps, resolveRedirect } from "./redirect";
+import { type ClickRecord, type RedirectDeps, type RedirectResult, resolveRedirect } from "./redirect";
 import { splitTarget } from "./slug";
 
 export const NOT_FOUND_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Link not found</title>
@@ -14,14 +14,31 @@ export const NOT_FOUND_PAGE = `<!doctype html><html lang="en"><head><meta charse
 <body><h1>Link not found</h1><p>This link does not exist or is no longer active.</p></body></html>`;
 const NOT_FOUND_LENGTH = String(Buffer.byteLength(NOT_FOUND_PAGE));
 
-export interface GoRouteOptions {
-  cache: LinkCache;
-  sink: ClickSink;
-  deps: RedirectDeps;
-  trustedHops: number;
+/** Status, headers (flat name/value list) and body of a /go answer, for either runtime (node:http or Web Response). */
+export function goResponse(result: RedirectResult, method: string): { status: number; headers: string[]; body: string | null } {
+  switch (result.status) {
+    case 302:
+      return { status: 302, headers: ["location", result.location, "cache-control", "private, no-store", "content-length", "0"], body: null };
+    case 405:
+      return { status: 405, headers: ["allow", "GET, HEAD", "cache-control", "no-store", "content-length", "0"], body: null };
+    default:
+      return {
+        status: 404,
+        headers: ["content-type", "text/html; charset=utf-8", "cache-control", "no-store", "content-length", NOT_FOUND_LENGTH],
+        body: method === "HEAD" ? null : NOT_FOUND_PAGE,
+      };
+  }
 }
 
-export function goHandler({ cache, sink, deps, trustedHops }: GoRouteOptions) {
+export interface GoRouteOptions {
+  cache: LinkCache;
+  deps: RedirectDeps;
+  trustedHops: number;
+  /** Takes the click of a redirect: into the sink, then to the listeners. */
+  accept: (click: ClickRecord) => void;
+}
+
+export function goHandler({ cache, deps, trustedHops, accept }: GoRouteOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
     const { pathname, query } = splitTarget(req.url ?? "/");
@@ -34,14 +51,10 @@ export function goHandler({ cache, sink, deps, trustedHops }: GoRouteOptions) {
       { method, ip: clientIp(req, trustedHops), userAgent: headers["user-agent"] ?? null, referer: headers.referer ?? null },
       deps,
     );
-    if (result.status === 302) {
-      res.writeHead(302, ["location", result.location, "cache-control", "private, no-store", "content-length", "0"]);
-      res.end();
-    } else {
-      res.writeHead(404, ["content-type", "text/html; charset=utf-8", "cache-control", "no-store", "content-length", NOT_FOUND_LENGTH]);
-      res.end(method === "HEAD" ? undefined : NOT_FOUND_PAGE);
-    }
-    if ("click" in result && sink.push(result.click)) emitClick(result.click);
+    const answer = goResponse(result, method);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body ?? undefined);
+    if ("click" in result) accept(result.click);
     recordRedirect(result.outcome, started);
   };
 }

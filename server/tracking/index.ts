@@ -11,7 +11,8 @@ import { goHandler } from "./go-route";
 import { LinkCache } from "./link-cache";
 import { type LinkSync, startLinkSync } from "./link-sync";
 import { bindGauges, sinkObserver } from "./metrics";
-import type { RedirectDeps } from "./redirect";
+import { emitClick } from "./click-events";
+import type { ClickRecord, RedirectDeps } from "./redirect";
 import { GO_PREFIX } from "./slug";
 import { RepeatDetector } from "./visitor";
 
@@ -21,12 +22,28 @@ export interface ClickTracking {
   sync: LinkSync;
   deps: RedirectDeps;
   routes: HotRoute[];
+  /** A redirect's click: buffered for the database and, when the buffer took it, announced to listeners. */
+  accept(click: ClickRecord): void;
   /** Flushes the sink and closes the LISTEN connection (what the shutdown hooks run). */
   stop(): Promise<void>;
 }
 
-/** Loads every active link, starts the sink and the sync; `registerShutdown: false` for tests and proxy.ts. */
-export async function startClickTracking({ registerShutdown = true } = {}): Promise<ClickTracking> {
+/**
+ * The process's click tracking, for proxy.ts (server/tracking/web-handler.ts), which Next bundles as a separate
+ * copy of these modules: one slot on globalThis, so that copy uses our server's cache, sink and listeners instead
+ * of starting its own.
+ */
+const shared = globalThis as unknown as { __goTracking?: Promise<ClickTracking> };
+
+export function processClickTracking(): Promise<ClickTracking> {
+  return (shared.__goTracking ??= startClickTracking({ main: false }));
+}
+
+/**
+ * Loads every active link, starts the sink and the sync. `main` (the server's own, default): registers the
+ * shutdown hooks and becomes the process's tracking; `main: false` for tests and the proxy's lazy start.
+ */
+export async function startClickTracking({ main = true } = {}): Promise<ClickTracking> {
   const config = env();
   const pool = getPool();
   const cache = new LinkCache();
@@ -41,20 +58,26 @@ export async function startClickTracking({ registerShutdown = true } = {}): Prom
   bindGauges({ depth: () => sink.depth, cacheSize: () => cache.size });
   const codec = createClickIdCodec(config.CLICK_ID_SECRET);
   const deps: RedirectDeps = { sign: codec.sign, repeats: new RepeatDetector() };
-  const handle = goHandler({ cache, sink, deps, trustedHops: config.TRUST_PROXY });
-  if (registerShutdown) {
-    onShutdown("click sink flush", () => sink.flushAll(), 0);
-    onShutdown("link cache listener", sync.stop, 50);
-  }
-  return {
+  const accept = (click: ClickRecord) => {
+    if (sink.push(click)) emitClick(click);
+  };
+  const tracking: ClickTracking = {
     cache,
     sink,
     sync,
     deps,
-    routes: [{ prefix: GO_PREFIX, methods: ["GET", "HEAD"], handleRaw: handle }],
+    // Every method: resolveRedirect answers 405 to anything but GET and HEAD.
+    routes: [{ prefix: GO_PREFIX, handleRaw: goHandler({ cache, deps, accept, trustedHops: config.TRUST_PROXY }) }],
+    accept,
     stop: async () => {
       await sink.flushAll();
       await sync.stop();
     },
   };
+  if (main) {
+    onShutdown("click sink flush", () => sink.flushAll(), 0);
+    onShutdown("link cache listener", sync.stop, 50);
+    shared.__goTracking = Promise.resolve(tracking);
+  }
+  return tracking;
 }

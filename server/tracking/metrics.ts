@@ -17,11 +17,11 @@ function once<T>(name: string, create: (name: string) => T): T {
 
 const redirects = once("go_redirects_total", (name) => new client.Counter({
   name,
-  help: "Answers of /go/<slug> by outcome (redirect, bot, head: a click was recorded; fallback, not_found: none).",
+  help: "Answers of /go/<slug> by outcome (redirect, bot, head: a click was recorded; fallback, not_found, method_not_allowed: none).",
   labelNames: ["outcome"] as const,
 }));
 const byOutcome = Object.fromEntries(
-  (["redirect", "bot", "head", "fallback", "not_found"] as const).map((o) => [o, redirects.labels(o)]),
+  (["redirect", "bot", "head", "fallback", "not_found", "method_not_allowed"] as const).map((o) => [o, redirects.labels(o)]),
 ) as Record<Outcome, { inc(): void }>;
 
 const latency = once("go_redirect_duration_seconds", (name) => new client.Histogram({

@@ -38,10 +38,13 @@ export interface RedirectDeps {
 export type RedirectResult =
   | { outcome: "redirect" | "bot" | "head"; status: 302; location: string; click: ClickRecord }
   | { outcome: "fallback"; status: 302; location: string }
-  | { outcome: "not_found"; status: 404 };
+  | { outcome: "not_found"; status: 404 }
+  | { outcome: "method_not_allowed"; status: 405 };
 
 /** `pathname` and `query` are the raw (undecoded) parts of the request target. */
 export function resolveRedirect(pathname: string, query: string, cache: LinkCache, request: RequestFacts, deps: RedirectDeps): RedirectResult {
+  // A tracking link is followed with GET (HEAD from link checkers); anything else is no click and no redirect.
+  if (request.method !== "GET" && request.method !== "HEAD") return { outcome: "method_not_allowed", status: 405 };
   const slug = slugFromPath(pathname);
   const link = slug === null ? undefined : cache.get(slug);
   if (!link) {

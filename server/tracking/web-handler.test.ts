@@ -31,6 +31,10 @@ describe("/go through Web Request/Response (Next's proxy.ts)", () => {
       if (bad.status === 302) expect(bad.headers.get("location")).not.toContain("click_id"); // a configured fallback
     }
 
+    const post = await handleGoRequest(new Request(`http://localhost:3000/go/${link.slug}`, { method: "POST" }));
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET, HEAD");
+
     await (await tracking()).sink.flushAll();
     const clickId = new URL(location).searchParams.get("click_id");
     const { rows } = await getPool().query(`SELECT ip, sub1, billable FROM clicks WHERE id = $1`, [clickId]);

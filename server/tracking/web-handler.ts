@@ -1,38 +1,37 @@
-// /go for runtimes that speak Web Request/Response instead of node:http — Next's proxy.ts, used when the app runs
-// under plain `next dev` / `next start` rather than our server (which answers /go itself, before Next). The same
-// core (resolveRedirect, sink, metrics) runs; the cache and sink start on the first /go request of the process and
-// stay on globalThis across dev reloads.
+// /go for runtimes that speak Web Request/Response instead of node:http — Next's proxy.ts. Under plain `next dev` /
+// `next start` this is the only /go: the cache and sink start on the first /go request of the process and stay on
+// globalThis across dev reloads. Under our server, /go/… never reaches Next, and anything else the proxy's matcher
+// takes (a bare `/go`) is answered with our server's tracking, not a second copy.
 import { env } from "../env";
 import { forwardedClient } from "../http/client-ip";
-import { emitClick } from "./click-events";
-import { NOT_FOUND_PAGE } from "./go-route";
-import { type ClickTracking, startClickTracking } from "./index";
+import { goResponse } from "./go-route";
+import { processClickTracking } from "./index";
 import { recordRedirect } from "./metrics";
 import { resolveRedirect } from "./redirect";
 
-const globalForGo = globalThis as unknown as { __goTracking?: Promise<ClickTracking> };
-
 export async function handleGoRequest(request: Request): Promise<Response> {
   const started = process.hrtime.bigint();
-  const tracking = await (globalForGo.__goTracking ??= startClickTracking({ registerShutdown: false }));
+  const tracking = await processClickTracking();
   const raw = request.url.slice(request.url.indexOf("/", request.url.indexOf("//") + 2));
   const q = raw.indexOf("?");
-  const { headers } = request;
+  const { headers, method } = request;
   // Next sets X-Forwarded-For to the socket address only when the request has none, so the right-most entry is
-  // Next's own unless a proxy we trust (TRUST_PROXY) appended after it.
+  // Next's own unless a proxy we trust (TRUST_PROXY) appended after it. Without a proxy in front that overwrites
+  // the header, a client can choose its own address here: run plain `next start` only behind one.
   const ip = forwardedClient(headers.get("x-forwarded-for"), Math.max(1, env().TRUST_PROXY));
   const result = resolveRedirect(
     q < 0 ? raw : raw.slice(0, q),
     q < 0 ? "" : raw.slice(q + 1),
     tracking.cache,
-    { method: request.method, ip, userAgent: headers.get("user-agent"), referer: headers.get("referer") },
+    { method, ip, userAgent: headers.get("user-agent"), referer: headers.get("referer") },
     tracking.deps,
   );
-  if ("click" in result && tracking.sink.push(result.click)) emitClick(result.click);
+  if ("click" in result) tracking.accept(result.click);
   recordRedirect(result.outcome, started);
-  if (result.status === 302) return new Response(null, { status: 302, headers: { location: result.location, "cache-control": "private, no-store" } });
-  return new Response(request.method === "HEAD" ? null : NOT_FOUND_PAGE, {
-    status: 404,
-    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
-  });
+  const answer = goResponse(result, method);
+  const responseHeaders = new Headers();
+  for (let i = 0; i < answer.headers.length; i += 2) {
+    if (answer.headers[i] !== "content-length") responseHeaders.set(answer.headers[i]!, answer.headers[i + 1]!);
+  }
+  return new Response(answer.body, { status: answer.status, headers: responseHeaders });
 }
