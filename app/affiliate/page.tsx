@@ -7,7 +7,7 @@ import { PayoutHistory } from "./_components/payout-history";
 export const metadata = { title: "Earnings · Affiliate platform" };
 
 export default async function AffiliateHome() {
-  await prefetch(trpc.affiliate.earnings.queryOptions(), trpc.affiliate.links.queryOptions(), trpc.payouts.mine.queryOptions());
+  await prefetch(trpc.affiliate.earnings.queryOptions(), trpc.links.mine.queryOptions(), trpc.payouts.mine.queryOptions());
   return (
     <HydrateClient>
       <PageHeader title="Earnings" description="Your commissions by status, and how your links performed in the last 30 days." />

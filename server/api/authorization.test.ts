@@ -225,7 +225,7 @@ describe("owner scoping of the foundation's procedures", () => {
     await createConversion(theirs.link, { commission: { amountMinor: 99_999, status: "APPROVED" } });
     const api = callerFor(mine.affiliate.user);
     expect(await api.affiliate.earnings()).toEqual([{ currency: "EUR", pending: 1000, held: 0, approved: 2500, paid: 700, reversed: 0 }]);
-    const links = await api.affiliate.links();
+    const links = await api.links.mine();
     expect(links.map((l) => l.id)).toEqual([link.id]);
     expect(links[0]!.conversions30d).toBe(3);
   });

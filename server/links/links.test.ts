@@ -35,11 +35,11 @@ describe("links router (managers)", () => {
   it("refuses a taken slug with a clear CONFLICT and writes nothing", async () => {
     const api = await manager();
     const existing = await createLink();
-    const before = await db.link.count();
+    const other = await createAffiliate({ withUser: false });
     await expect(
-      api.links.create({ slug: existing.slug, affiliateId: existing.affiliateId, offerId: existing.offerId, destinationUrl: "https://other.example/" }),
+      api.links.create({ slug: existing.slug, affiliateId: other.id, offerId: existing.offerId, destinationUrl: "https://other.example/" }),
     ).rejects.toMatchObject({ code: "CONFLICT", message: `The slug "${existing.slug}" is already taken: choose another.` });
-    expect(await db.link.count()).toBe(before);
+    expect(await db.link.count({ where: { affiliateId: other.id } })).toBe(0);
     expect((await db.link.findUniqueOrThrow({ where: { slug: existing.slug } })).destinationUrl).toBe(existing.destinationUrl);
   });
 

@@ -3,6 +3,7 @@
 import { Prisma, db } from "../db";
 import { env } from "../env";
 import { GO_PREFIX } from "../tracking/slug";
+import { periodStart } from "../reporting/period";
 import { type ClickCounts, clickCounts } from "./click-counts";
 import type { CreateLinkInput, ListLinksInput, UpdateLinkInput } from "./schema";
 
@@ -62,9 +63,27 @@ export async function listLinks({ search, page }: ListLinksInput) {
   return { items: withCounts(links, counts), total, page, pageSize: PAGE_SIZE };
 }
 
-export async function affiliateLinksWithTracking(affiliateId: string) {
-  const links = await db.link.findMany({ where: { affiliateId }, select: linkSelect, orderBy: { id: "desc" } });
-  return withCounts(links, await clickCounts({ affiliateId }));
+const affiliateLinkSelect = {
+  ...linkSelect,
+  offer: {
+    select: { id: true, name: true, payoutModel: true, cpaAmountMinor: true, revshareBps: true, currency: true, merchant: { select: { name: true } } },
+  },
+} satisfies Prisma.LinkSelect;
+
+/** An affiliate's links with their tracking URLs, offer terms, and 30 days of clicks (by kind) and conversions. */
+export async function affiliateLinks(affiliateId: string, now = new Date()) {
+  const [links, clicks, conversions] = await Promise.all([
+    db.link.findMany({ where: { affiliateId }, select: affiliateLinkSelect, orderBy: { id: "desc" } }),
+    clickCounts({ affiliateId }, 30, now),
+    db.conversion.groupBy({ by: ["linkId"], where: { affiliateId, createdAt: { gte: periodStart(30, now) } }, _count: { _all: true } }),
+  ]);
+  const conversionCount = new Map(conversions.map((c) => [c.linkId, c._count._all]));
+  return links.map((link) => ({
+    ...link,
+    trackingUrl: trackingUrl(link.slug),
+    clicks30d: clicks.get(link.id) ?? NO_CLICKS,
+    conversions30d: conversionCount.get(link.id) ?? 0,
+  }));
 }
 
 /** Affiliates and active offers a new link can use (the form's choices). */

@@ -1,7 +1,6 @@
-// What an affiliate sees about themself: earnings by status and currency, and their links with recent traffic.
+// What an affiliate earned: by status and currency (their links and traffic: server/links).
 import { db } from "../db";
 import type { CommissionStatus } from "../db";
-import { periodStart } from "./period";
 
 export interface Earnings {
   currency: string;
@@ -38,40 +37,4 @@ export async function affiliateEarnings(affiliateId: string): Promise<Earnings[]
     _sum: { amountMinor: true },
   });
   return summarizeEarnings(rows.map((r) => ({ currency: r.currency, status: r.status, amountMinor: r._sum.amountMinor ?? 0 })));
-}
-
-export async function affiliateLinks(affiliateId: string, now = new Date()) {
-  const since = periodStart(30, now);
-  const [links, clicks, conversions] = await Promise.all([
-    db.link.findMany({
-      where: { affiliateId },
-      orderBy: { createdAt: "desc" },
-      select: {
-        id: true,
-        slug: true,
-        destinationUrl: true,
-        active: true,
-        createdAt: true,
-        offer: {
-          select: {
-            name: true,
-            payoutModel: true,
-            cpaAmountMinor: true,
-            revshareBps: true,
-            currency: true,
-            merchant: { select: { name: true } },
-          },
-        },
-      },
-    }),
-    db.click.groupBy({ by: ["linkId"], where: { affiliateId, billable: true, createdAt: { gte: since } }, _count: { _all: true } }),
-    db.conversion.groupBy({ by: ["linkId"], where: { affiliateId, createdAt: { gte: since } }, _count: { _all: true } }),
-  ]);
-  const clickCount = new Map(clicks.map((c) => [c.linkId, c._count._all]));
-  const conversionCount = new Map(conversions.map((c) => [c.linkId, c._count._all]));
-  return links.map((link) => ({
-    ...link,
-    clicks30d: clickCount.get(link.id) ?? 0,
-    conversions30d: conversionCount.get(link.id) ?? 0,
-  }));
 }

@@ -4,7 +4,7 @@ import { closeDb, db, getPool } from "../db";
 import { env } from "../env";
 import { LinkCache } from "./link-cache";
 import { startLinkSync } from "./link-sync";
-import { unique } from "../testing/fixtures";
+import { callerFor, createAffiliate, createManager, createOffer, unique } from "../testing/fixtures";
 import { type ServerProcess, createTestLink, startServerProcess } from "./test-support";
 
 /** Polls until `check` holds; returns how long it took (ms) from `since`. */
@@ -19,7 +19,7 @@ async function within(check: () => boolean | Promise<boolean>, since: number, ti
 afterAll(closeDb);
 
 describe("link cache sync (one process)", () => {
-  it("follows inserts, edits, offer parameter changes, disabling and deletes through LISTEN/NOTIFY", async () => {
+  it("follows inserts, edits, offer parameter changes, disabling, paused offers, suspended affiliates and deletes through LISTEN/NOTIFY", async () => {
     const cache = new LinkCache();
     const sync = await startLinkSync(cache, { pool: getPool(), databaseUrl: env().DATABASE_URL, resyncMs: 600_000, log: () => {} });
     try {
@@ -41,6 +41,19 @@ describe("link cache sync (one process)", () => {
 
       await db.link.update({ where: { id: link.id }, data: { active: true } });
       await within(() => !!cache.get(renamed), Date.now(), 1_000);
+
+      // A paused offer or a suspended affiliate stops the link; resuming serves it again.
+      await db.offer.update({ where: { id: offer.id }, data: { active: false } });
+      await within(() => !cache.get(renamed), Date.now(), 1_000);
+      await db.offer.update({ where: { id: offer.id }, data: { active: true } });
+      await within(() => !!cache.get(renamed), Date.now(), 1_000);
+      await db.affiliate.update({ where: { id: link.affiliateId }, data: { active: false } });
+      await within(() => !cache.get(renamed), Date.now(), 1_000);
+      await sync.resync(); // a full reload must agree
+      expect(cache.get(renamed)).toBeUndefined();
+      await db.affiliate.update({ where: { id: link.affiliateId }, data: { active: true } });
+      await within(() => !!cache.get(renamed), Date.now(), 1_000);
+
       await db.link.delete({ where: { id: link.id } });
       await within(() => !cache.get(renamed), Date.now(), 1_000);
     } finally {
@@ -70,7 +83,7 @@ describe("link cache sync (one process)", () => {
 });
 
 describe("link cache coherence (two server processes on one database)", () => {
-  it("a link created, edited and disabled is served by both instances within 1 s", async () => {
+  it("a link created, edited and disabled through the managers' API is served by both instances within 1 s", async () => {
     // No periodic resync during the test: only LISTEN/NOTIFY can make it within the second.
     const servers: ServerProcess[] = await Promise.all([0, 1].map(() => startServerProcess({ LINK_RESYNC_MS: "600000" })));
     const location = async (server: ServerProcess, slug: string) => {
@@ -87,16 +100,18 @@ describe("link cache coherence (two server processes on one database)", () => {
       const slug = unique("t");
       expect(await Promise.all(servers.map((s) => location(s, slug)))).toEqual(["not served", "not served"]);
 
+      const api = callerFor(await createManager());
+      const [affiliate, offer] = await Promise.all([createAffiliate({ withUser: false }), createOffer()]);
       let since = Date.now();
-      const { link } = await createTestLink({ slug, destinationUrl: "https://first.example/landing" });
+      const link = await api.links.create({ slug, affiliateId: affiliate.id, offerId: offer.id, destinationUrl: "https://first.example/landing" });
       await everywhere(slug, "https://first.example/landing", since);
 
       since = Date.now();
-      await db.link.update({ where: { id: link.id }, data: { destinationUrl: "https://second.example/landing" } });
+      await api.links.update({ id: link.id, destinationUrl: "https://second.example/landing" });
       await everywhere(slug, "https://second.example/landing", since);
 
       since = Date.now();
-      await db.link.update({ where: { id: link.id }, data: { active: false } });
+      await api.links.disable({ id: link.id });
       await everywhere(slug, "not served", since);
     } finally {
       await Promise.all(servers.map((s) => s.stop()));

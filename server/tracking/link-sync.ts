@@ -1,6 +1,7 @@
 // Keeps a LinkCache equal to the links table on every instance: a full load at boot, LISTEN link_changed on a
-// dedicated connection (the trigger of migration 20261121143117 notifies each change), and a periodic full reload
-// as the safety net for notifications missed while disconnected (also run right after every reconnect).
+// dedicated connection (the triggers of migrations 20261121143117 and 20261202…_links_follow_offer_and_affiliate_status
+// notify each change), and a periodic full reload as the safety net for notifications missed while disconnected
+// (also run right after every reconnect). A link is served while it, its offer and its affiliate are all active.
 //
 // All reloads go through one queue, one query at a time, so an older answer never overwrites a newer one: a
 // notification that arrives during a full reload marks its link dirty and is reloaded after it.
@@ -10,8 +11,9 @@ import type { LinkCache, LinkRow } from "./link-cache";
 
 export const LINK_CHANNEL = "link_changed";
 
-const LINK_SELECT = `SELECT l.id, l.slug, l."affiliateId", l."offerId", l."destinationUrl", l.active, o."clickIdParam"
-  FROM links l JOIN offers o ON o.id = l."offerId"`;
+const LINK_SELECT = `SELECT l.id, l.slug, l."affiliateId", l."offerId", l."destinationUrl",
+    (l.active AND o.active AND a.active) AS active, o."clickIdParam"
+  FROM links l JOIN offers o ON o.id = l."offerId" JOIN affiliates a ON a.id = l."affiliateId"`;
 
 export interface LinkSyncOptions {
   /** For the reload queries (the app's pool). */
@@ -35,13 +37,14 @@ export interface LinkSync {
 export async function startLinkSync(cache: LinkCache, { pool, databaseUrl, resyncMs, log = console.log, applicationName = "link-cache-listener" }: LinkSyncOptions): Promise<LinkSync> {
   const dirtyLinks = new Set<number>();
   const dirtyOffers = new Set<string>();
+  const dirtyAffiliates = new Set<string>();
   let fullReload = true;
   let settingsDirty = true;
   let stopped = false;
   let pumping: Promise<void> | undefined;
 
   async function reloadAll() {
-    const { rows } = await pool.query<LinkRow>(`${LINK_SELECT} WHERE l.active`);
+    const { rows } = await pool.query<LinkRow>(`${LINK_SELECT} WHERE l.active AND o.active AND a.active`);
     cache.replaceAll(rows);
   }
 
@@ -64,14 +67,20 @@ export async function startLinkSync(cache: LinkCache, { pool, databaseUrl, resyn
         fullReload = false;
         dirtyLinks.clear();
         dirtyOffers.clear();
+        dirtyAffiliates.clear();
         await reloadAll();
       } else if (settingsDirty) {
         settingsDirty = false;
         await reloadSettings();
-      } else if (dirtyOffers.size) {
+      } else if (dirtyOffers.size || dirtyAffiliates.size) {
         const offers = [...dirtyOffers];
+        const affiliates = [...dirtyAffiliates];
         dirtyOffers.clear();
-        const { rows } = await pool.query<{ id: number }>(`SELECT id FROM links WHERE "offerId" = ANY($1::text[])`, [offers]);
+        dirtyAffiliates.clear();
+        const { rows } = await pool.query<{ id: number }>(
+          `SELECT id FROM links WHERE "offerId" = ANY($1::text[]) OR "affiliateId" = ANY($2::text[])`,
+          [offers, affiliates],
+        );
         for (const row of rows) dirtyLinks.add(row.id);
       } else if (dirtyLinks.size) {
         const ids = [...dirtyLinks].slice(0, 5_000);
@@ -81,7 +90,7 @@ export async function startLinkSync(cache: LinkCache, { pool, databaseUrl, resyn
     }
   }
 
-  const pending = () => fullReload || settingsDirty || dirtyOffers.size > 0 || dirtyLinks.size > 0;
+  const pending = () => fullReload || settingsDirty || dirtyOffers.size > 0 || dirtyAffiliates.size > 0 || dirtyLinks.size > 0;
 
   /** Runs the queue until empty; a failed query puts a full reload back on the queue and retries after 1 s. */
   function pump(): Promise<void> {
@@ -107,6 +116,7 @@ export async function startLinkSync(cache: LinkCache, { pool, databaseUrl, resyn
     if (!payload) return;
     if (payload === "settings") settingsDirty = true;
     else if (payload.startsWith("offer:")) dirtyOffers.add(payload.slice(6));
+    else if (payload.startsWith("affiliate:")) dirtyAffiliates.add(payload.slice(10));
     else if (/^\d+$/.test(payload)) dirtyLinks.add(Number(payload));
     else return;
     void pump();

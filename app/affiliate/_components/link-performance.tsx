@@ -12,7 +12,7 @@ const rate = (conversions: number, clicks: number) => (clicks ? `${((conversions
 
 export function LinkPerformance() {
   const trpc = useTRPC();
-  const query = useQuery(trpc.affiliate.links.queryOptions());
+  const query = useQuery(trpc.links.mine.queryOptions());
   return (
     <Card
       title="Performance by link, last 30 days"
@@ -44,10 +44,10 @@ export function LinkPerformance() {
                     </div>
                   ),
                 },
-                { header: "Status", cell: (l) => (l.active ? <Badge tone="green">Active</Badge> : <Badge>Paused</Badge>) },
-                { header: "Clicks", align: "right", cell: (l) => l.clicks30d.toLocaleString("en-US") },
+                { header: "Status", cell: (l) => (l.active ? <Badge tone="green">Active</Badge> : <Badge>Disabled</Badge>) },
+                { header: "Billable clicks", align: "right", cell: (l) => l.clicks30d.billable.toLocaleString("en-US") },
                 { header: "Conversions", align: "right", cell: (l) => l.conversions30d.toLocaleString("en-US") },
-                { header: "Conv. rate", align: "right", cell: (l) => rate(l.conversions30d, l.clicks30d) },
+                { header: "Conv. rate", align: "right", cell: (l) => rate(l.conversions30d, l.clicks30d.billable) },
               ]}
             />
           )

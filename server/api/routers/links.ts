@@ -2,7 +2,7 @@
 // rules live in server/links.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { LinkError, affiliateLinksWithTracking, createLink, linkFormOptions, listLinks, updateLink } from "../../links/links";
+import { LinkError, affiliateLinks, createLink, linkFormOptions, listLinks, updateLink } from "../../links/links";
 import { createLinkInput, listLinksInput, updateLinkInput } from "../../links/schema";
 import { affiliateProcedure, createTRPCRouter, managerProcedure } from "../trpc";
 
@@ -22,5 +22,5 @@ export const linksRouter = createTRPCRouter({
   create: managerProcedure.input(createLinkInput).mutation(({ input }) => mapped(() => createLink(input))),
   update: managerProcedure.input(updateLinkInput).mutation(({ input }) => mapped(() => updateLink(input))),
   disable: managerProcedure.input(z.object({ id: z.number().int().positive() })).mutation(({ input }) => mapped(() => updateLink({ id: input.id, active: false }))),
-  mine: affiliateProcedure.query(({ ctx }) => affiliateLinksWithTracking(ctx.affiliateId)),
+  mine: affiliateProcedure.query(({ ctx }) => affiliateLinks(ctx.affiliateId)),
 });
