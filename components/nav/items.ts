@@ -18,6 +18,7 @@ const MANAGER: NavItem[] = [
   { href: "/manager/conversions", label: "Conversions" },
   { href: "/manager/payouts", label: "Payouts" },
   { href: "/manager/fraud", label: "Fraud" },
+  { href: "/manager/settings", label: "Settings" },
 ];
 
 const MERCHANT: NavItem[] = [

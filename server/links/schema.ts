@@ -5,16 +5,20 @@ import { SLUG_PATTERN, SLUG_RULE } from "../tracking/slug";
 
 export const slugSchema = z.string().trim().regex(SLUG_PATTERN, { error: `Slug: ${SLUG_RULE}.` });
 
-export const destinationSchema = z
+function toDestination(raw: string, ctx: z.RefinementCtx): string {
+  const checked = checkDestination(raw);
+  if (checked.ok) return checked.url;
+  ctx.addIssue({ code: "custom", message: checked.error });
+  return z.NEVER;
+}
+
+export const destinationSchema = z.string().trim().min(1, { error: "Destination URL is required." }).transform(toDestination);
+
+/** A destination, or null for an empty field. */
+export const optionalDestinationSchema = z
   .string()
   .trim()
-  .min(1, { error: "Destination URL is required." })
-  .transform((raw, ctx) => {
-    const checked = checkDestination(raw);
-    if (checked.ok) return checked.url;
-    ctx.addIssue({ code: "custom", message: checked.error });
-    return z.NEVER;
-  });
+  .transform((raw, ctx) => (raw ? toDestination(raw, ctx) : null));
 
 export const createLinkInput = z.object({
   slug: slugSchema,

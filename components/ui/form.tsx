@@ -1,0 +1,45 @@
+"use client";
+// Form pieces shared by every page: the input style, a labelled field with its hint or error, a form-level
+// message, and the per-field messages of a tRPC BAD_REQUEST (the zod issues our errorFormatter puts in
+// `data.zodError`, the same messages the client-side check shows).
+import type { ReactNode } from "react";
+import { z } from "zod";
+
+export const inputClass =
+  "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
+
+export function LabeledInput({ label, hint, error, children }: { label: string; hint?: ReactNode; error?: string; children: ReactNode }) {
+  return (
+    <label className="block text-sm font-medium text-slate-700">
+      {label}
+      {children}
+      {hint && !error && <span className="mt-1 block text-xs font-normal text-slate-500">{hint}</span>}
+      {error && <span className="mt-1 block text-xs font-normal text-red-700">{error}</span>}
+    </label>
+  );
+}
+
+export function FormMessage({ tone, children }: { tone: "ok" | "error"; children: ReactNode }) {
+  return (
+    <p role={tone === "error" ? "alert" : "status"} className={`text-sm ${tone === "error" ? "text-red-700" : "text-emerald-700"}`}>
+      {children}
+    </p>
+  );
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+type ServerError = { message: string; data?: { zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | null };
+
+/** First message per field, from a client-side zod check or from the server's answer. */
+export function fieldErrors(error: z.ZodError | ServerError): FieldErrors {
+  const fields = error instanceof z.ZodError ? z.flattenError(error).fieldErrors : (error.data?.zodError?.fieldErrors ?? {});
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v as string[] | undefined)?.[0]]));
+}
+
+export function SubmitButton({ pending, label, pendingLabel }: { pending: boolean; label: string; pendingLabel: string }) {
+  return (
+    <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
+      {pending ? pendingLabel : label}
+    </button>
+  );
+}
