@@ -3,7 +3,7 @@ import { bootstrap } from "../server/bootstrap";
 import { MigrationError } from "../server/db/migrate";
 
 try {
-  const { localPostgres } = await bootstrap();
+  const { localPostgres } = await bootstrap({ checkAppEnv: false });
   await localPostgres?.stop();
 } catch (error) {
   console.error(error instanceof MigrationError ? `Migration refused: ${error.message}` : error);

@@ -99,7 +99,7 @@ async function e2eSuite(adminUrl: string): Promise<boolean> {
   const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, PORT: String(port), NEXTAUTH_URL: baseUrl,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, PORT: String(port), NEXTAUTH_URL: baseUrl, SEED: "1",
       // The webhooks spec's receiver listens on 127.0.0.1; everything else keeps the SSRF rules.
       WEBHOOK_ALLOWED_HOSTS: "127.0.0.1,localhost" },
   });

@@ -2,9 +2,19 @@
 // find or start the database, make local secrets, and apply migrations.
 import { type LocalPostgres, ensureDatabase, startLocalPostgres } from "./db/local-postgres";
 import { migrate } from "./db/migrate";
+import { type Env, env } from "./env";
 import { ensureLocalSecrets } from "./local-secrets";
 
 export const LOCAL_DATABASE = "affiliate";
+
+/**
+ * Whether the start seeds demo data into an empty database (SEED in server/env.ts): "auto" seeds the embedded
+ * database and anything outside production, never a production DATABASE_URL — the demo logins and the postback
+ * token `demo-token` are public.
+ */
+export function seedsDemoData(setting: Env["SEED"], { embedded, nodeEnv }: { embedded: boolean; nodeEnv: Env["NODE_ENV"] }): boolean {
+  return setting === "1" || (setting === "auto" && (embedded || nodeEnv !== "production"));
+}
 
 export interface Bootstrapped {
   databaseUrl: string;
@@ -15,9 +25,10 @@ export interface Bootstrapped {
 /**
  * Uses DATABASE_URL when set; otherwise starts the embedded PostgreSQL kept in `.data/<cluster>` and creates the
  * local database. Local runs (embedded database, or NODE_ENV other than production) get generated secrets;
- * a production deployment must provide its own, and server/env.ts refuses to start without them.
+ * a production deployment must provide its own, and server/env.ts refuses to start without them — checked before
+ * migrating (`checkAppEnv: false` for the migration command alone, which needs only DATABASE_URL).
  */
-export async function bootstrap({ cluster = "pg", log = console.log, runMigrations = true } = {}): Promise<Bootstrapped> {
+export async function bootstrap({ cluster = "pg", log = console.log, runMigrations = true, checkAppEnv = true } = {}): Promise<Bootstrapped> {
   let localPostgres: LocalPostgres | undefined;
   if (!process.env.DATABASE_URL) {
     log(`[db] DATABASE_URL is not set: starting the embedded PostgreSQL in .data/${cluster}`);
@@ -26,6 +37,7 @@ export async function bootstrap({ cluster = "pg", log = console.log, runMigratio
     process.env.DATABASE_URL = localPostgres.url(LOCAL_DATABASE);
   }
   if (localPostgres || process.env.NODE_ENV !== "production") ensureLocalSecrets();
+  if (checkAppEnv) env(); // a misconfigured deployment stops here, before it changes the database
   const databaseUrl = process.env.DATABASE_URL!;
   if (runMigrations) {
     const applied = await migrate(databaseUrl, { log: (line) => log(`[db] ${line}`) });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { seedsDemoData } from "./bootstrap";
 import { env, resetEnvForTests } from "./env";
 import { ensureLocalSecrets } from "./local-secrets";
 
@@ -17,6 +18,16 @@ beforeEach(() => {
 afterEach(() => {
   process.env = { ...saved };
   resetEnvForTests();
+});
+
+describe("demo data at start", () => {
+  it("is seeded into the embedded database and outside production, never into a production DATABASE_URL unless asked", () => {
+    expect(seedsDemoData("auto", { embedded: true, nodeEnv: "production" })).toBe(true); // npm start on a fresh clone
+    expect(seedsDemoData("auto", { embedded: false, nodeEnv: "development" })).toBe(true);
+    expect(seedsDemoData("auto", { embedded: false, nodeEnv: "production" })).toBe(false);
+    expect(seedsDemoData("1", { embedded: false, nodeEnv: "production" })).toBe(true);
+    expect(seedsDemoData("0", { embedded: true, nodeEnv: "development" })).toBe(false);
+  });
 });
 
 describe("env", () => {

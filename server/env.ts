@@ -33,6 +33,13 @@ const schema = z.object({
   LINK_RESYNC_MS: z.coerce.number().int().min(100).default(30_000),
   /** Fraud checks in the conversion path ("off" passes every conversion: benchmarks' baseline, emergencies). */
   FRAUD_CHECKS: z.enum(["on", "off"]).default("on"),
+  /**
+   * Demo data on an empty database at start: "auto" seeds the embedded database and any database outside
+   * production (never a production DATABASE_URL: the demo logins and postback token are public); "1" always; "0" never.
+   */
+  SEED: z.enum(["auto", "0", "1"]).default("auto"),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (scrapers from outside the private network). */
+  METRICS_TOKEN: z.string().min(16, { error: "METRICS_TOKEN must be at least 16 characters" }).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -2,10 +2,15 @@
 // database, a production build when sources changed, then our HTTP server with Next behind it.
 //   --dev        Next in development mode (no build)
 //   SERVE_NEXT=0 hot paths only (tests of /go and postbacks start this way)
-//   SEED=0       never seed
+//   SEED=auto|1|0 demo data on an empty database (see server/env.ts)
+//
+// SIGTERM/SIGINT at any point: the start-up finishes its current step, then the server stops accepting, finishes
+// in-flight work, runs the shutdown hooks (flush clicks, stop workers, close the database) and exits. A second
+// signal, or a shutdown that takes longer than SHUTDOWN_DEADLINE_MS, exits at once.
 import next from "next";
+import type http from "node:http";
 import path from "node:path";
-import { bootstrap } from "./bootstrap";
+import { bootstrap, seedsDemoData } from "./bootstrap";
 import { ensureBuild } from "./build";
 import { closeDb } from "./db";
 import { env } from "./env";
@@ -16,17 +21,25 @@ import { startServerRelay } from "./webhooks/start";
 import { DEMO_LOGINS, seedIfEmpty } from "../prisma/seed";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
+const SHUTDOWN_DEADLINE_MS = 30_000;
 const dev = process.argv.includes("--dev");
 const serveNext = process.env.SERVE_NEXT !== "0";
 
-async function main() {
+let server: http.Server | undefined;
+let stopping = false;
+
+async function start() {
   Object.assign(process.env, { NODE_ENV: process.env.NODE_ENV ?? (dev ? "development" : "production") });
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   const { localPostgres } = await bootstrap();
+  if (localPostgres) onShutdown("embedded postgres", localPostgres.stop, 200);
+  onShutdown("database", closeDb, 100);
   const config = env();
   process.env.NEXTAUTH_URL ??= `http://localhost:${config.PORT}`;
 
-  if (process.env.SEED !== "0" && (await seedIfEmpty())) console.log("[seed] empty database: demo data created");
+  const seed = seedsDemoData(config.SEED, { embedded: localPostgres !== undefined, nodeEnv: config.NODE_ENV });
+  if (seed && (await seedIfEmpty())) console.log("[seed] empty database: demo data created");
+  if (stopping) return;
 
   let nextHandler;
   if (serveNext) {
@@ -35,35 +48,45 @@ async function main() {
     await app.prepare();
     nextHandler = app.getRequestHandler();
   }
+  if (stopping) return;
 
-  const server = createAppServer({ routes: await startHotPaths(), next: nextHandler });
+  server = createAppServer({ routes: await startHotPaths(), next: nextHandler });
   await startServerRelay();
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  await new Promise<void>((resolve) => server!.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
-  onShutdown("database", closeDb, 100);
-  if (localPostgres) onShutdown("embedded postgres", localPostgres.stop, 200);
 
   console.log(`\nAffiliate platform ready on http://localhost:${port}${dev ? " (development)" : ""}`);
-  if (serveNext) {
+  if (serveNext && seed) {
     console.log("Demo logins (password: " + DEMO_LOGINS.password + "):");
     for (const email of DEMO_LOGINS.emails) console.log(`  ${email}`);
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n[server] ${signal}: no new requests; finishing in-flight work…`);
-    await closeServer(server);
-    await shutdown();
-    console.log("[server] stopped cleanly");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
 }
 
-main().catch((error) => {
+const started = start();
+
+async function stop(signal: string) {
+  if (stopping) {
+    console.log(`\n[server] ${signal} again: exiting now`);
+    process.exit(1);
+  }
+  stopping = true;
+  setTimeout(() => {
+    console.error(`[server] shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting`);
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+  console.log(`\n[server] ${signal}: no new requests; finishing in-flight work…`);
+  await started.catch(() => {}); // the step in progress, so its resources are registered for shutdown
+  if (server?.listening) await closeServer(server);
+  await shutdown();
+  console.log("[server] stopped cleanly");
+  process.exit(0);
+}
+
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
+
+started.catch(async (error) => {
   console.error(`[server] failed to start: ${(error as Error).message}`);
+  await shutdown(() => {}); // stop what did start (the embedded database)
   process.exit(1);
 });

@@ -29,10 +29,14 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
   return createInnerContext(await getSession(), opts.headers);
 }
 
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try again; if it keeps happening, tell us what you did.";
+
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter: ({ shape, error }) => ({
     ...shape,
+    // An unexpected failure's own message (a database error, a bug) is for our logs, not for the browser.
+    message: error.code === "INTERNAL_SERVER_ERROR" && process.env.NODE_ENV === "production" ? INTERNAL_ERROR_MESSAGE : shape.message,
     data: {
       ...shape.data,
       // Field-level messages for forms (BAD_REQUEST from a zod input).

@@ -1,17 +1,25 @@
+import type pg from "pg";
 import { getPool } from "../db";
 import { migrationsApplied } from "../db/migrate";
 import { type Handler, sendJson } from "./types";
 
-let migrated = false;
+export type Health = { status: 200; body: { status: "ok" } } | { status: 503; body: { status: "migrating" | "unavailable"; reason: string } };
 
 /** 200 once the database answers and every migration on disk is applied; 503 with the reason otherwise. */
-export const health: Handler = async (_req, res) => {
+export async function checkHealth(pool: pg.Pool, migratedBefore = false): Promise<Health> {
   try {
-    await getPool().query("SELECT 1");
-    migrated ||= await migrationsApplied(getPool());
-    if (!migrated) return sendJson(res, 503, { status: "migrating", reason: "migrations pending" });
-    sendJson(res, 200, { status: "ok" });
+    await pool.query("SELECT 1");
+    if (!migratedBefore && !(await migrationsApplied(pool))) return { status: 503, body: { status: "migrating", reason: "migrations pending" } };
+    return { status: 200, body: { status: "ok" } };
   } catch {
-    sendJson(res, 503, { status: "unavailable", reason: "database unreachable" });
+    return { status: 503, body: { status: "unavailable", reason: "database unreachable" } };
   }
+}
+
+let migrated = false; // migrations never un-apply: once seen complete, only the database's answer is checked
+
+export const health: Handler = async (_req, res) => {
+  const result = await checkHealth(getPool(), migrated);
+  migrated ||= result.status === 200;
+  sendJson(res, result.status, result.body);
 };

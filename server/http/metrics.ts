@@ -1,9 +1,21 @@
 // GET /metrics: prom-client's default registry in the Prometheus text format. Every module registers its own
-// metrics there (server/tracking/metrics.ts for the click path).
+// metrics there (server/tracking/metrics.ts for the click path). With METRICS_TOKEN set, a scraper must send
+// `Authorization: Bearer <token>` (compared in constant time); without it, keep the port private.
+import { createHash, timingSafeEqual } from "node:crypto";
 import client from "prom-client";
-import type { Handler } from "./types";
+import { env } from "../env";
+import { type Handler, sendJson } from "./types";
 
-export const metrics: Handler = async (_req, res) => {
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+export const metrics: Handler = async (req, res) => {
+  const token = env().METRICS_TOKEN;
+  if (token) {
+    const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    if (!timingSafeEqual(digest(given), digest(token))) {
+      return sendJson(res, 401, { error: { code: "unauthorized", message: "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>." } }, { "www-authenticate": "Bearer" });
+    }
+  }
   const body = await client.register.metrics();
   res.writeHead(200, { "content-type": client.register.contentType, "cache-control": "no-store" });
   res.end(body);

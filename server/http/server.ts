@@ -39,7 +39,7 @@ export function createAppServer({ routes = [], next }: AppServerOptions = {}) {
 function fail(res: ServerResponse, error: unknown) {
   console.error("[http] unhandled error:", (error as Error)?.message ?? error);
   if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: "internal_error", message: "Something went wrong on our side." }));
+  res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
 }
 
 /** Stops accepting, lets in-flight requests finish (closing idle keep-alive sockets), then resolves. */

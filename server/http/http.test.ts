@@ -1,0 +1,122 @@
+import { spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb, getPool } from "../db";
+import { env, resetEnvForTests } from "../env";
+import { createScratchDatabase } from "../testing/scratch-db";
+import { checkHealth } from "./health";
+import { metrics } from "./metrics";
+import { createAppServer } from "./server";
+
+afterAll(closeDb);
+
+async function serve(server: ReturnType<typeof createAppServer>) {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
+describe("GET /api/health", () => {
+  it("is 200 on a migrated database, 503 'migrating' before the migrations, 503 'unavailable' without a database", async () => {
+    expect(await checkHealth(getPool())).toEqual({ status: 200, body: { status: "ok" } });
+
+    const empty = await createScratchDatabase("health");
+    const emptyPool = new pg.Pool({ connectionString: empty.url, max: 1 });
+    try {
+      expect(await checkHealth(emptyPool)).toEqual({ status: 503, body: { status: "migrating", reason: "migrations pending" } });
+    } finally {
+      await emptyPool.end();
+      await empty.drop();
+    }
+
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve)); // nothing listens there any more
+    const nowhere = new pg.Pool({ connectionString: `postgresql://u:p@127.0.0.1:${port}/x`, max: 1, connectionTimeoutMillis: 1_000 });
+    nowhere.on("error", () => {});
+    try {
+      expect(await checkHealth(nowhere)).toEqual({ status: 503, body: { status: "unavailable", reason: "database unreachable" } });
+    } finally {
+      await nowhere.end();
+    }
+  });
+
+  it("is served by our server before anything else", async () => {
+    const server = createAppServer();
+    const base = await serve(server);
+    try {
+      const res = await fetch(`${base}/api/health`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: "ok" });
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("our HTTP server", () => {
+  it("answers an unexpected failure with a 500 JSON error that says nothing of the cause", async () => {
+    const server = createAppServer({ routes: [{ prefix: "/boom", handle: () => Promise.reject(new Error("secret internals")) }] });
+    const base = await serve(server);
+    const logged = console.error;
+    console.error = () => {};
+    try {
+      const res = await fetch(`${base}/boom`);
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ error: { code: "internal_error", message: "Something went wrong on our side." } });
+    } finally {
+      console.error = logged;
+      server.close();
+    }
+  });
+
+  it("protects /metrics with METRICS_TOKEN when it is set", async () => {
+    const server = createAppServer({ routes: [{ prefix: "/metrics", methods: ["GET"], handle: metrics }] });
+    const base = await serve(server);
+    const token = "metrics-token-0123456789";
+    try {
+      expect((await fetch(`${base}/metrics`)).status).toBe(200); // no token configured: open (keep the port private)
+      process.env.METRICS_TOKEN = token;
+      resetEnvForTests();
+      expect(env().METRICS_TOKEN).toBe(token);
+      for (const authorization of [undefined, "Bearer wrong-token-0123456789", `Basic ${token}`, token]) {
+        const res = await fetch(`${base}/metrics`, { headers: authorization ? { authorization } : {} });
+        expect(res.status, authorization).toBe(401);
+        expect(res.headers.get("www-authenticate")).toBe("Bearer");
+        expect((await res.text()).includes("go_redirects_total")).toBe(false);
+      }
+      const ok = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+    } finally {
+      delete process.env.METRICS_TOKEN;
+      resetEnvForTests();
+      server.close();
+    }
+  });
+});
+
+describe("start-up and signals", () => {
+  it("SIGINT during start-up finishes the step in progress, then stops cleanly (exit 0)", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { ...process.env, SERVE_NEXT: "0", SEED: "0", PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    await new Promise<void>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes("[db] migrations")) resolve(); // migrated; the hot paths are starting
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    });
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(out).toContain("[server] SIGINT: no new requests");
+    expect(out).toContain("[server] stopped cleanly");
+  }, 30_000);
+});
