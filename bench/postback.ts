@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import pg from "pg";
 import { benchDatabase, machine, stamp, writeSection } from "./lib/report";
-import { startServer, stopServer } from "./lib/server";
+import { startServerProcess } from "../server/testing/server-process";
 import { ensureLocalSecrets } from "../server/local-secrets";
 
 /** Concurrent clients per level; each level is measured on both sides. */
@@ -117,7 +117,7 @@ async function main() {
 
   // The webhook relay (on by default in the server) would consume the outbox during the run; the ceiling has no
   // relay, so it is off here: this measures intake. bench:webhooks measures the relay.
-  const server = await startServer({ DATABASE_URL: database.url, SERVE_NEXT: "0", SEED: "0", NODE_ENV: "production", WEBHOOK_RELAY: "0" });
+  const server = await startServerProcess({ env: { DATABASE_URL: database.url, NODE_ENV: "production", WEBHOOK_RELAY: "0" } });
   const results = LEVELS.map((concurrency) => ({ concurrency, endpoint: emptyRun(), ceiling: emptyRun() }));
   let sent: { accepted: number; conversions: number; commissions: number; events: number; doubled: number };
   try {
@@ -213,7 +213,7 @@ async function main() {
     };
     await check.end();
   } finally {
-    await stopServer(server.child);
+    await server.stop();
     await database.drop();
   }
 

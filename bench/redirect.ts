@@ -1,15 +1,17 @@
 // npm run bench:redirect — /go/demo on our server (SERVE_NEXT=0, its own database with /go/demo and 10k other
-// links) against a bare Node http server doing the same Map lookup and 302, same load in the same run (autocannon,
-// 50 connections, 10 s each in 2 alternating rounds after a 2 s warm-up). Then the clicks in PostgreSQL are counted against the redirects
-// our server served. Figures go to bench/RESULTS.md, section "Redirect (/go)".
+// links) against a bare Node http server doing the same Map lookup and 302, same load in the same run (50
+// connections, 10 s each in 2 alternating rounds after a 2 s warm-up). The load comes from wrk when it is
+// installed (`apt-get install wrk`: one C thread, so more of the 2 cores is left to the servers), otherwise from
+// autocannon in this process; BENCH_LOAD=autocannon|wrk chooses. Then the clicks in PostgreSQL are counted
+// against the redirects our server served. Figures go to bench/RESULTS.md, section "Redirect (/go)".
 import autocannon from "autocannon";
-import type { ChildProcess } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import pg from "pg";
 import { ensureLocalSecrets } from "../server/local-secrets";
+import { type ServerProcess, startServerProcess } from "../server/testing/server-process";
 import { benchDatabase, machine, stamp, writeSection } from "./lib/report";
-import { startServer, stopServer } from "./lib/server";
 
 const SECTION = "## Redirect (/go)";
 const LINKS = 10_000;
@@ -49,18 +51,34 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function drive(server: { url: string; child: ChildProcess }, duration: number): Promise<Load> {
-  const cpuBefore = cpuSeconds(server.child.pid!);
-  const result = await autocannon({ url: server.url + PATH, connections: CONNECTIONS, duration, headers: { "user-agent": BROWSER } });
+const hasWrk = () => spawnSync("wrk", ["--version"]).error === undefined;
+const LOAD = (process.env.BENCH_LOAD ?? (hasWrk() ? "wrk" : "autocannon")) as "wrk" | "autocannon";
+
+type Measured = Omit<Load, "cpuUs">;
+
+async function withAutocannon(url: string, duration: number): Promise<Measured> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration, headers: { "user-agent": BROWSER } });
   const redirects = result.statusCodeStats["302"]?.count ?? 0;
-  return {
-    cpuUs: ((cpuSeconds(server.child.pid!) - cpuBefore) * 1e6) / Math.max(1, redirects),
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    redirects,
-    errors: result.errors + result.timeouts + result.non2xx - redirects,
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, redirects, errors: result.errors + result.timeouts + result.non2xx - redirects };
+}
+
+/** wrk, one thread: every answer here is a 302 (wrk counts 3xx as success), anything else is an error line. */
+function withWrk(url: string, duration: number): Measured {
+  const out = execFileSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${duration}s`, "--latency", "-H", `User-Agent: ${BROWSER}`, url], { encoding: "utf8" });
+  const ms = (label: string) => {
+    const m = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)$`, "m").exec(out);
+    if (!m) throw new Error(`wrk: no ${label} latency in:\n${out}`);
+    return Number(m[1]) * (m[2] === "us" ? 1e-3 : m[2] === "s" ? 1e3 : 1);
   };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + [...out.matchAll(/(connect|read|write|timeout) (\d+)/g)].reduce((n, m) => n + Number(m[2]), 0);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: ms("50%"), p99: ms("99%"), redirects: requests - errors, errors };
+}
+
+async function drive(server: ServerProcess, duration: number): Promise<Load> {
+  const cpuBefore = cpuSeconds(server.child.pid!);
+  const measured = LOAD === "wrk" ? withWrk(server.url + PATH, duration) : await withAutocannon(server.url + PATH, duration);
+  return { ...measured, cpuUs: ((cpuSeconds(server.child.pid!) - cpuBefore) * 1e6) / Math.max(1, measured.redirects) };
 }
 
 async function served(url: string): Promise<number> {
@@ -72,16 +90,14 @@ async function main() {
   ensureLocalSecrets();
   const db = await benchDatabase("bench_redirect");
   const { url } = db;
-  const children: ChildProcess[] = [];
+  const servers: ServerProcess[] = [];
   try {
     await seed(url);
 
-    const bare = await startServer({ LINKS: String(LINKS) }, ["bench/bare-redirect.mjs"]);
-    children.push(bare.child);
-    const ours = await startServer({
-      DATABASE_URL: url, SERVE_NEXT: "0", SEED: "0", HOST: "127.0.0.1", NODE_ENV: "production", LINK_RESYNC_MS: "600000",
-    });
-    children.push(ours.child);
+    const bare = await startServerProcess({ env: { LINKS: String(LINKS) }, argv: ["bench/bare-redirect.mjs"] });
+    servers.push(bare);
+    const ours = await startServerProcess({ env: { DATABASE_URL: url, NODE_ENV: "production", LINK_RESYNC_MS: "600000" } });
+    servers.push(ours);
     // Warm both up, then alternate rounds so that load from other processes on a shared machine falls on both alike.
     await drive(bare, 2);
     const warm = await drive(ours, 2);
@@ -98,8 +114,7 @@ async function main() {
     const ourLoad = combine(ourRounds);
     const servedByServer = await served(ours.url);
     const latencyLine = (await (await fetch(`${ours.url}/metrics`)).text()).split("\n").filter((l) => l.startsWith("go_redirect_duration_seconds_"));
-    await stopServer(ours.child); // graceful: flushes the click buffer
-    const exit = ours.child.exitCode;
+    const exit = await ours.stop(); // graceful: flushes the click buffer
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM clicks c JOIN links l ON l.id = c."linkId" WHERE l.slug = 'demo'`);
@@ -112,7 +127,7 @@ async function main() {
       SECTION,
       "",
       `Measured ${stamp()} on ${machine()}.`,
-      `autocannon in the same process as the orchestrator, ${CONNECTIONS} connections, ${DURATION_S} s per server after a 2 s warm-up, in ${ROUNDS} alternating rounds;`,
+      `${LOAD === "wrk" ? "wrk (one thread)" : "autocannon in the same process as the orchestrator"}, ${CONNECTIONS} connections, ${DURATION_S} s per server after a 2 s warm-up, in ${ROUNDS} alternating rounds;`,
       `\`GET ${PATH}\` with a Chrome user agent; our server: SERVE_NEXT=0, NODE_ENV=production, ${LINKS.toLocaleString("en")} + 1 links cached.`,
       `The machine is shared with other work (1-min load average ${loadBefore.toFixed(1)} before the rounds, ${loadAfter.toFixed(1)} after); its 2 cores run the load generator, the server under test and PostgreSQL.`,
       "",
@@ -126,7 +141,7 @@ async function main() {
         `(less sensitive than req/s to how busy the machine is; it counts our process only: PostgreSQL's CPU for the inserts is not in it, ` +
         `the fraud engine's click listener, which runs in our process, is).`,
       `- In-process redirect time (our histogram): ${inProcess}.`,
-      `- Clicks: our server counted ${servedByServer.toLocaleString("en")} redirects (warm-up ${warm.redirects.toLocaleString("en")} + rounds ${ourLoad.redirects.toLocaleString("en")} seen by autocannon); ` +
+      `- Clicks: our server counted ${servedByServer.toLocaleString("en")} redirects (warm-up ${warm.redirects.toLocaleString("en")} + rounds ${ourLoad.redirects.toLocaleString("en")} seen by the load generator); ` +
         `after the graceful stop (exit ${exit}) PostgreSQL holds **${stored.toLocaleString("en")}** clicks for /go/demo: ` +
         `${stored === servedByServer ? "stored = served" : `MISMATCH (${stored - servedByServer})`}.`,
       "",
@@ -134,7 +149,7 @@ async function main() {
     console.log(`\n${report}`);
     writeSection(SECTION, report);
   } finally {
-    await Promise.all(children.map(stopServer));
+    await Promise.all(servers.map((s) => s.stop()));
     await db.drop();
   }
 }

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import net from "node:net";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getPool } from "../db";
 import { env, resetEnvForTests } from "../env";
 import { createScratchDatabase } from "../testing/scratch-db";
+import { startServerProcess } from "../testing/server-process";
 import { checkHealth } from "./health";
 import { metrics } from "./metrics";
 import { createAppServer } from "./server";
@@ -99,24 +98,10 @@ describe("our HTTP server", () => {
 
 describe("start-up and signals", () => {
   it("SIGINT during start-up finishes the step in progress, then stops cleanly (exit 0)", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-      cwd: path.resolve(import.meta.dirname, "../.."),
-      env: { ...process.env, SERVE_NEXT: "0", SEED: "0", PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    await new Promise<void>((resolve) => {
-      const onData = (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes("[db] migrations")) resolve(); // migrated; the hot paths are starting
-      };
-      child.stdout!.on("data", onData);
-      child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    });
-    child.kill("SIGINT");
-    expect(await exited).toBe(0);
-    expect(out).toContain("[server] SIGINT: no new requests");
-    expect(out).toContain("[server] stopped cleanly");
+    const server = await startServerProcess({ readyWhen: /\[db\] migrations/ }); // migrated; the hot paths are starting
+    expect(await server.stop("SIGINT")).toBe(0);
+    expect(server.output()).not.toContain("ready on");
+    expect(server.output()).toContain("[server] SIGINT: no new requests");
+    expect(server.output()).toContain("[server] stopped cleanly");
   }, 30_000);
 });

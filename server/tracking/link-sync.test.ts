@@ -5,7 +5,8 @@ import { env } from "../env";
 import { LinkCache } from "./link-cache";
 import { startLinkSync } from "./link-sync";
 import { callerFor, createAffiliate, createManager, createOffer, unique } from "../testing/fixtures";
-import { type ServerProcess, createTestLink, startServerProcess } from "./test-support";
+import { type ServerProcess, startServerProcess } from "../testing/server-process";
+import { createTestLink } from "./test-support";
 
 /** Polls until `check` holds; returns how long it took (ms) from `since`. */
 async function within(check: () => boolean | Promise<boolean>, since: number, timeoutMs = 5_000): Promise<number> {
@@ -85,7 +86,7 @@ describe("link cache sync (one process)", () => {
 describe("link cache coherence (two server processes on one database)", () => {
   it("a link created, edited and disabled through the managers' API is served by both instances within 1 s", async () => {
     // No periodic resync during the test: only LISTEN/NOTIFY can make it within the second.
-    const servers: ServerProcess[] = await Promise.all([0, 1].map(() => startServerProcess({ LINK_RESYNC_MS: "600000" })));
+    const servers: ServerProcess[] = await Promise.all([0, 1].map(() => startServerProcess({ env: { LINK_RESYNC_MS: "600000" } })));
     const location = async (server: ServerProcess, slug: string) => {
       const res = await fetch(`${server.url}/go/${slug}`, { redirect: "manual", headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0" } });
       if (res.status === 404) return "not served";

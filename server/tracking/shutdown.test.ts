@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getPool } from "../db";
-import { createTestLink, startServerProcess } from "./test-support";
+import { startServerProcess } from "../testing/server-process";
+import { createTestLink } from "./test-support";
 
 afterAll(closeDb);
 
@@ -9,7 +10,7 @@ describe("graceful shutdown under load", () => {
     const { link } = await createTestLink();
     // Batches are written only when 500 clicks fill one: everything after the last full batch sits in memory until
     // the shutdown flush, so this proves that flush rather than the periodic one.
-    const server = await startServerProcess({ CLICK_FLUSH_MS: "600000", CLICK_BATCH_SIZE: "500" });
+    const server = await startServerProcess({ env: { CLICK_FLUSH_MS: "600000", CLICK_BATCH_SIZE: "500" } });
     const answered = new Set<string>();
     let sent = 0;
     let stopping = false;
