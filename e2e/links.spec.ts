@@ -1,12 +1,5 @@
-import { type Page, expect, test } from "@playwright/test";
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/signin");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/signin/);
-}
+import { expect, test } from "@playwright/test";
+import { signIn } from "./sign-in";
 
 test("the manager creates a link (with validation messages), it redirects at once, then disables it", async ({ page }) => {
   await signIn(page, "manager@demo.test");

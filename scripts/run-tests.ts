@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ensureBuild } from "../server/build";
-import { type LocalPostgres, ensureDatabase, startLocalPostgres, withDatabase } from "../server/db/local-postgres";
+import { type LocalPostgres, dropDatabase, ensureDatabase, startLocalPostgres, withDatabase } from "../server/db/local-postgres";
 import { migrate } from "../server/db/migrate";
 import { ensureLocalSecrets } from "../server/local-secrets";
 
@@ -145,14 +145,6 @@ try {
   total.failed += 1;
 } finally {
   await local?.stop();
-}
-
-async function dropDatabase(adminUrl: string, name: string) {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  await client.end();
 }
 
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

@@ -4,8 +4,7 @@ import { execSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { type LocalPostgres, ensureDatabase, startLocalPostgres, withDatabase } from "../../server/db/local-postgres";
+import { type LocalPostgres, dropDatabase, ensureDatabase, startLocalPostgres, withDatabase } from "../../server/db/local-postgres";
 import { migrate } from "../../server/db/migrate";
 
 const RESULTS = path.resolve(import.meta.dirname, "../RESULTS.md");
@@ -46,10 +45,7 @@ export async function benchDatabase(name: string): Promise<BenchDatabase> {
   return {
     url,
     drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-      await client.end();
+      await dropDatabase(adminUrl, database);
       await local?.stop();
     },
   };

@@ -79,6 +79,16 @@ export async function ensureDatabase(adminUrl: string, database: string, { fresh
   }
 }
 
+export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The same server's URL with another database name. */
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);

@@ -1,8 +1,7 @@
 // A throwaway database on the test server, for tests that need a database of their own (migrations from scratch,
 // seeding an empty database). Needs TEST_ADMIN_DATABASE_URL, which `npm test` sets.
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { ensureDatabase, withDatabase } from "../db/local-postgres";
+import { dropDatabase, ensureDatabase, withDatabase } from "../db/local-postgres";
 
 export async function createScratchDatabase(prefix = "scratch") {
   const adminUrl = process.env.TEST_ADMIN_DATABASE_URL;
@@ -13,11 +12,6 @@ export async function createScratchDatabase(prefix = "scratch") {
   return {
     url,
     name,
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      await client.end();
-    },
+    drop: () => dropDatabase(adminUrl, name),
   };
 }
