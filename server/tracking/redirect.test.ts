@@ -123,11 +123,9 @@ describe("open redirect attempts", () => {
     "//evil.example/go/demo",
   ];
 
-  it.each(attacks)("%s is not a redirect anywhere but the configured destination", (target) => {
+  it.each(attacks)("%s names no link: the 404 page, never a redirect", (target) => {
     const { go } = setup();
-    const result = go(target);
-    if (result.status === 302) expect(result.location.startsWith("https://shop.example/p?ref=1&click_id=")).toBe(true);
-    expect(result).toEqual({ outcome: "not_found", status: 404 });
+    expect(go(target)).toEqual({ outcome: "not_found", status: 404 });
   });
 
   it("query strings cannot change the target: values are encoded, the host never comes from the request", () => {
