@@ -69,7 +69,7 @@ export function openSecret(stored: string, endpointId: string, ring: Keyring = k
 }
 
 /** The stored value sealed under the current key: itself when it already is (throws when no key opens it). */
-export function reseal(stored: string, endpointId: string, ring: Keyring = keyringFromEnv()): string {
+function reseal(stored: string, endpointId: string, ring: Keyring = keyringFromEnv()): string {
   return stored.startsWith(`${FORMAT}.${ring.current.id}.`) ? stored : sealSecret(openSecret(stored, endpointId, ring), endpointId, ring);
 }
 
