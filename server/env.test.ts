@@ -11,7 +11,7 @@ const SECRET = "s".repeat(32);
 
 beforeEach(() => {
   resetEnvForTests();
-  for (const key of ["NEXTAUTH_SECRET", "CLICK_ID_SECRET", "PORT", "NEXTAUTH_URL"]) delete process.env[key];
+  for (const key of ["NEXTAUTH_SECRET", "CLICK_ID_SECRET", "WEBHOOK_SECRET_KEY", "PORT", "NEXTAUTH_URL"]) delete process.env[key];
   process.env.DATABASE_URL = "postgresql://u:p@127.0.0.1:5432/app";
 });
 
@@ -33,7 +33,7 @@ describe("demo data at start", () => {
 describe("env", () => {
   it("refuses to start in production without secrets, naming each missing one", () => {
     Object.assign(process.env, { NODE_ENV: "production" });
-    expect(() => env()).toThrow(/Invalid environment:[\s\S]*NEXTAUTH_SECRET: NEXTAUTH_SECRET is required[\s\S]*CLICK_ID_SECRET/);
+    expect(() => env()).toThrow(/Invalid environment:[\s\S]*NEXTAUTH_SECRET: NEXTAUTH_SECRET is required[\s\S]*CLICK_ID_SECRET[\s\S]*WEBHOOK_SECRET_KEY: WEBHOOK_SECRET_KEY is required/);
   });
 
   it("refuses secrets that are too short", () => {
@@ -47,7 +47,7 @@ describe("env", () => {
   });
 
   it("parses a valid environment with defaults and coercion", () => {
-    Object.assign(process.env, { NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, CLICK_ID_SECRET: SECRET, PORT: "8080" });
+    Object.assign(process.env, { NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, CLICK_ID_SECRET: SECRET, WEBHOOK_SECRET_KEY: SECRET, PORT: "8080" });
     const config = env();
     expect(config).toMatchObject({ NODE_ENV: "production", PORT: 8080, NEXTAUTH_SECRET: SECRET });
     delete process.env.PORT;

@@ -18,6 +18,12 @@ const schema = z.object({
   NEXTAUTH_URL: z.url().optional(),
   /** HMAC key of click ids: rotating it invalidates every click id in flight. */
   CLICK_ID_SECRET: secret("CLICK_ID_SECRET"),
+  /** Key that encrypts webhook signing secrets at rest (AES-256-GCM, see webhooks/secret-box.ts). */
+  WEBHOOK_SECRET_KEY: secret("WEBHOOK_SECRET_KEY"),
+  /** The key before a change of WEBHOOK_SECRET_KEY: still opens old values until they are re-encrypted at start. */
+  WEBHOOK_SECRET_KEY_PREVIOUS: z.string().min(32, { error: "WEBHOOK_SECRET_KEY_PREVIOUS must be at least 32 characters" }).optional(),
+  /** Finished webhook deliveries (with their attempts) and processed outbox events are deleted after this many days. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Comma-separated hosts/CIDRs webhook endpoints may target despite the SSRF guard (tests, local receivers). */
   WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
   /** Run the webhook relay inside the server process; unset: yes, except under NODE_ENV=test (see webhooks/start.ts). */

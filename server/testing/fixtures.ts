@@ -16,6 +16,8 @@ import { bulkInsert } from "../db/bulk-insert";
 import { env } from "../env";
 import { generatePostbackToken, postbackTokenFields } from "../merchants/postback-token";
 import { createClickIdCodec } from "../tracking/click-id";
+import { sealSecret } from "../webhooks/secret-box";
+import { generateSecret } from "../webhooks/signing";
 
 /** Every fixture user's password (hashed once per test file, bcrypt is deliberately slow). */
 export const FIXTURE_PASSWORD = "fixture-password";
@@ -185,4 +187,19 @@ export async function createConversion(
 export function callerFor(user: Parameters<typeof toSessionUser>[0] | null) {
   const session = user ? { user: toSessionUser(user), expires: new Date(Date.now() + 3_600_000).toISOString() } : null;
   return createCaller(createInnerContext(session));
+}
+
+type WebhookEndpointOptions = Omit<Prisma.WebhookEndpointUncheckedCreateInput, "id" | "secret" | "previousSecret"> & {
+  /** Plain `whsec_…` secrets; stored sealed, as the app stores them. */
+  secret?: string;
+  previousSecret?: string;
+};
+
+/** A webhook endpoint (secret generated unless given); returns the row with `secret` and `previousSecret` in plain. */
+export async function createWebhookEndpoint({ secret = generateSecret(), previousSecret, ...fields }: WebhookEndpointOptions) {
+  const id = randomUUID();
+  const row = await db.webhookEndpoint.create({
+    data: { ...fields, id, secret: sealSecret(secret, id), previousSecret: previousSecret && sealSecret(previousSecret, id) },
+  });
+  return { ...row, secret, previousSecret: previousSecret ?? null };
 }

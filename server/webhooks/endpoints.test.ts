@@ -1,11 +1,12 @@
 // The merchant's webhook API through tRPC (same procedures and context as an HTTP call), on the real database.
 import { TRPCError } from "@trpc/server";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db";
 import { resetEnvForTests } from "../env";
 import { callerFor, createMerchant, createMerchantUser } from "../testing/fixtures";
-import { WebhookRelay } from "./relay";
+import { type RelayOptions, WebhookRelay } from "./relay";
+import { openSecret } from "./secret-box";
 import { type Receiver, startReceiver } from "./test-receiver";
 
 let receiver: Receiver;
@@ -15,12 +16,20 @@ beforeAll(async () => {
   resetEnvForTests();
   receiver = await startReceiver();
 });
+afterEach(() => expect(receiver.rejected, "requests whose signature did not verify").toEqual([]));
 afterAll(() => receiver.close());
 
 async function merchantApi() {
   const merchant = await createMerchant();
   const user = await createMerchantUser(merchant.id);
-  return { merchant, user, api: callerFor(user) };
+  const api = callerFor(user);
+  /** Creates an endpoint whose secret the shared receiver verifies with. */
+  const createEndpoint = async (input: Parameters<typeof api.webhooks.create>[0]) => {
+    const created = await api.webhooks.create(input);
+    receiver.secrets.push(created.secret);
+    return created;
+  };
+  return { merchant, user, api, createEndpoint };
 }
 
 async function refusal(promise: Promise<unknown>) {
@@ -29,16 +38,18 @@ async function refusal(promise: Promise<unknown>) {
   return error as TRPCError;
 }
 
-async function deliverFor(merchantId: string) {
-  const relay = new WebhookRelay({ merchantIds: [merchantId], log: () => {} });
+async function deliverFor(merchantId: string, options: RelayOptions = {}) {
+  const relay = new WebhookRelay({ merchantIds: [merchantId], log: () => {}, ...options });
   await relay.runUntilIdle();
   await relay.stop();
 }
 
+const ids = (requests: Receiver["requests"]) => requests.map((r) => r.headers["webhook-id"]);
+
 describe("endpoints", () => {
   it("creates an endpoint and shows its whsec_ secret once: never in the list or the audit log", async () => {
-    const { merchant, api } = await merchantApi();
-    const created = await api.webhooks.create({ url: receiver.url, description: "orders", eventTypes: ["conversion.created", "conversion.created"] });
+    const { merchant, api, createEndpoint } = await merchantApi();
+    const created = await createEndpoint({ url: receiver.url, description: "orders", eventTypes: ["conversion.created", "conversion.created"] });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(() => new Webhook(created.secret)).not.toThrow();
     expect(created.endpoint).toMatchObject({ url: receiver.url, description: "orders", eventTypes: ["conversion.created"], enabled: true });
@@ -49,7 +60,11 @@ describe("endpoints", () => {
     const audits = await db.auditLog.findMany({ where: { entityId: created.endpoint.id } });
     expect(audits.map((a) => a.action)).toEqual(["webhook.endpoint.create"]);
     expect(JSON.stringify([list, audits, created.endpoint])).not.toContain(created.secret.slice(6));
-    expect((await db.webhookEndpoint.findFirstOrThrow({ where: { merchantId: merchant.id } })).secret).toBe(created.secret);
+    // Stored encrypted, bound to the endpoint: only the server's key opens it.
+    const stored = (await db.webhookEndpoint.findFirstOrThrow({ where: { merchantId: merchant.id } })).secret;
+    expect(stored).toMatch(/^wsk1\.[0-9a-f]{8}\./);
+    expect(stored).not.toContain(created.secret.slice(6));
+    expect(openSecret(stored, created.endpoint.id)).toBe(created.secret);
   });
 
   it.each([
@@ -75,9 +90,9 @@ describe("endpoints", () => {
   });
 
   it("edits an endpoint (re-vetting a changed URL) and refuses another merchant's", async () => {
-    const { api } = await merchantApi();
+    const { api, createEndpoint } = await merchantApi();
     const other = await merchantApi();
-    const { endpoint } = await api.webhooks.create({ url: receiver.url, eventTypes: [] });
+    const { endpoint } = await createEndpoint({ url: receiver.url, eventTypes: [] });
     const edited = await api.webhooks.update({ id: endpoint.id, url: receiver.url, description: "all events", eventTypes: ["fraud.flagged"] });
     expect(edited).toMatchObject({ description: "all events", eventTypes: ["fraud.flagged"] });
     expect((await refusal(api.webhooks.update({ id: endpoint.id, url: "http://10.0.0.5/", eventTypes: [] }))).message).toMatch(/private/);
@@ -88,23 +103,39 @@ describe("endpoints", () => {
   });
 
   it("rotates the secret: the new one is shown once and the old one keeps signing for 24 hours", async () => {
-    const { api } = await merchantApi();
-    const { endpoint, secret: first } = await api.webhooks.create({ url: receiver.url, eventTypes: [] });
+    const { merchant, api, createEndpoint } = await merchantApi();
+    const { endpoint, secret: first } = await createEndpoint({ url: receiver.url, eventTypes: [] });
     const rotated = await api.webhooks.rotateSecret({ id: endpoint.id });
     expect(rotated.secret).not.toBe(first);
-    expect(rotated.previousSecretValidUntil.getTime() - Date.now()).toBeGreaterThan(23.9 * 3600e3);
+    expect(rotated.previousSecretValidUntil!.getTime() - Date.now()).toBeGreaterThan(23.9 * 3600e3);
     const row = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
-    expect(row).toMatchObject({ secret: rotated.secret, previousSecret: first });
+    expect([openSecret(row.secret, endpoint.id), openSecret(row.previousSecret!, endpoint.id)]).toEqual([rotated.secret, first]);
     const [listed] = await api.webhooks.endpoints();
     expect(listed!.previousSecretValidUntil).toEqual(rotated.previousSecretValidUntil);
+
+    // The receiver still knows only the first secret: a delivery verifies with it (second signature)…
+    const onlyFirst = await startReceiver({ secrets: [first] });
+    try {
+      await api.webhooks.update({ id: endpoint.id, url: onlyFirst.url, eventTypes: [] });
+      await api.webhooks.sendTest({ id: endpoint.id });
+      await deliverFor(merchant.id);
+      expect(onlyFirst.requests.map((r) => r.verified)).toEqual([true]);
+      // …until a second rotation inside the window retires it (the page warns before): then it verifies nothing.
+      await api.webhooks.rotateSecret({ id: endpoint.id });
+      await api.webhooks.sendTest({ id: endpoint.id });
+      await deliverFor(merchant.id);
+      expect(onlyFirst.requests.map((r) => r.verified)).toEqual([true, false]);
+    } finally {
+      await onlyFirst.close();
+    }
   });
 });
 
 describe("test events, the delivery log and replays", () => {
   it("sends a test event to that endpoint only, logs the attempt, and a replay appends a new attempt", async () => {
-    const { merchant, api } = await merchantApi();
-    const { endpoint } = await api.webhooks.create({ url: receiver.url, eventTypes: ["commission.created"] });
-    const { endpoint: sibling } = await api.webhooks.create({ url: receiver.url, eventTypes: [] });
+    const { merchant, api, createEndpoint } = await merchantApi();
+    const { endpoint } = await createEndpoint({ url: receiver.url, eventTypes: ["commission.created"] });
+    const { endpoint: sibling } = await createEndpoint({ url: receiver.url, eventTypes: [] });
     const before = receiver.requests.length;
 
     const { eventId } = await api.webhooks.sendTest({ id: endpoint.id });
@@ -130,8 +161,8 @@ describe("test events, the delivery log and replays", () => {
   });
 
   it("pages through the log newest first without repeats", async () => {
-    const { api } = await merchantApi();
-    const { endpoint } = await api.webhooks.create({ url: receiver.url, eventTypes: [] });
+    const { api, createEndpoint } = await merchantApi();
+    const { endpoint } = await createEndpoint({ url: receiver.url, eventTypes: [] });
     const sent: string[] = [];
     for (let i = 0; i < 5; i++) sent.push((await api.webhooks.sendTest({ id: endpoint.id })).eventId);
     const seen: string[] = [];
@@ -144,31 +175,86 @@ describe("test events, the delivery log and replays", () => {
     expect(seen).toEqual([...sent].reverse());
   });
 
-  it("disabling fails what is pending; re-enabling with replay queues it again; a disabled endpoint refuses tests and replays", async () => {
-    const { merchant, api } = await merchantApi();
-    const { endpoint } = await api.webhooks.create({ url: receiver.url, eventTypes: [] });
-    await db.outboxEvent.createMany({ data: [1, 2].map((n) => ({ merchantId: merchant.id, type: "conversion.created", payload: { n } })) });
-    const relay = new WebhookRelay({ merchantIds: [merchant.id], log: () => {} });
-    await api.webhooks.disable({ id: endpoint.id });
-    await relay.runUntilIdle(); // fans out to enabled endpoints only: nothing for this one
-    expect(await db.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(0);
+  it("refuses to replay a delivery while a relay is sending it, and says until when", async () => {
+    const { merchant, api, createEndpoint } = await merchantApi();
+    let answering = false;
+    const slow = await startReceiver({ reply: () => (answering ? { status: 200 } : "hang") });
+    const relay = new WebhookRelay({ merchantIds: [merchant.id], log: () => {}, timeoutMs: 60_000 });
+    try {
+      const { endpoint, secret } = await createEndpoint({ url: slow.url, eventTypes: [] });
+      slow.secrets.push(secret);
+      const { eventId } = await api.webhooks.sendTest({ id: endpoint.id });
+      await relay.start();
+      await slow.waitFor(1);
+      const [sending] = (await api.webhooks.deliveries({ endpointId: endpoint.id })).items;
+      expect(sending).toMatchObject({ eventId, status: "PENDING", sending: true, nextAttemptAt: null });
+      const before = await db.webhookDelivery.findUniqueOrThrow({ where: { id: sending!.id } });
 
-    await api.webhooks.enable({ id: endpoint.id });
-    const pending = await api.webhooks.sendTest({ id: endpoint.id });
+      const error = await refusal(api.webhooks.replay({ deliveryId: sending!.id }));
+      expect(error.code).toBe("CONFLICT");
+      expect(error.message).toMatch(/^This delivery is being sent right now; replay it once this attempt shows in the log \(by \d\d:\d\d:\d\d UTC at the latest\)\.$/);
+      expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: sending!.id } })).toEqual(before);
+
+      await relay.stop(100); // lets go of the lease: now it can be replayed
+      answering = true;
+      await api.webhooks.replay({ deliveryId: sending!.id });
+      await deliverFor(merchant.id);
+      expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: sending!.id } })).toMatchObject({ status: "SUCCEEDED", attempts: 1 });
+      expect(slow.rejected).toEqual([]);
+    } finally {
+      await relay.stop(100);
+      await slow.close();
+    }
+  });
+
+  it("re-enabling with replay sends what failed during the outage and every subscribed event that arrived while disabled", async () => {
+    const { merchant, api, createEndpoint } = await merchantApi();
+    const { endpoint } = await createEndpoint({ url: receiver.url, eventTypes: ["conversion.created"] });
+    const emit = async (type = "conversion.created") => (await db.outboxEvent.create({ data: { merchantId: merchant.id, type, payload: { type } } })).id;
+    const before = receiver.requests.length;
+    const sent = () => ids(receiver.requests.slice(before));
+
+    const delivered = await emit();
+    await deliverFor(merchant.id);
+    const pending = await api.webhooks.sendTest({ id: endpoint.id }); // queued, then failed by the disable
     await api.webhooks.disable({ id: endpoint.id });
     const failed = await db.webhookDelivery.findFirstOrThrow({ where: { eventId: pending.eventId } });
     expect(failed).toMatchObject({ status: "FAILED", lastError: "endpoint disabled: Disabled by the merchant." });
     const [listed] = await api.webhooks.endpoints();
     expect(listed).toMatchObject({ enabled: false, disabledReason: "Disabled by the merchant." });
 
+    const missed = [await emit(), await emit()];
+    const notSubscribed = await emit("commission.created");
+    await deliverFor(merchant.id); // fanned out while disabled: nothing for this endpoint
+    const notYetFannedOut = await emit();
+    expect(await db.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(2);
+
     expect((await refusal(api.webhooks.sendTest({ id: endpoint.id }))).code).toBe("PRECONDITION_FAILED");
     expect((await refusal(api.webhooks.replay({ deliveryId: failed.id }))).message).toBe("Re-enable the endpoint before replaying its deliveries.");
 
-    expect(await api.webhooks.enable({ id: endpoint.id, replayFailed: true })).toEqual({ replayed: 1 });
+    expect(await api.webhooks.replayPreview({ id: endpoint.id })).toEqual({ failed: 1, missed: 3, cap: 10_000 });
+    expect(await api.webhooks.enable({ id: endpoint.id, replayFailed: true })).toEqual({ replayed: 4 });
     const [again] = await api.webhooks.endpoints();
     expect(again).toMatchObject({ enabled: true, disabledReason: null, disabledAt: null, failingSince: null });
-    await relay.runUntilIdle();
-    await relay.stop();
+    expect((await refusal(api.webhooks.replayPreview({ id: endpoint.id }))).code).toBe("PRECONDITION_FAILED");
+
+    await deliverFor(merchant.id);
+    expect(sent().sort()).toEqual([delivered, pending.eventId, ...missed, notYetFannedOut].sort()); // each once
+    expect(sent()).not.toContain(notSubscribed);
     expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: "SUCCEEDED" });
+  });
+
+  it("re-enabling without replay sends only what arrives from then on", async () => {
+    const { merchant, api, createEndpoint } = await merchantApi();
+    const { endpoint } = await createEndpoint({ url: receiver.url, eventTypes: [] });
+    const emit = async () => (await db.outboxEvent.create({ data: { merchantId: merchant.id, type: "conversion.created", payload: {} } })).id;
+    const before = receiver.requests.length;
+    await api.webhooks.disable({ id: endpoint.id });
+    await emit();
+    await deliverFor(merchant.id);
+    expect(await api.webhooks.enable({ id: endpoint.id })).toEqual({ replayed: 0 });
+    const after = await emit();
+    await deliverFor(merchant.id);
+    expect(ids(receiver.requests.slice(before))).toEqual([after]);
   });
 });

@@ -1,14 +1,24 @@
 // What a merchant does with their webhook endpoints (the tRPC router is a thin layer over this). Every function
 // takes the caller's merchantId from the session and only touches that merchant's rows; another merchant's id is
-// refused exactly like a missing one. Secrets leave the server once — in the answer to create and rotate — and
-// are never written to the audit log.
+// refused exactly like a missing one. Secrets leave the server once — in the answer to create and rotate — are
+// stored encrypted (secret-box.ts) and are never written to the audit log.
+import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { requireOwned } from "../api/trpc";
 import { type Db, getPool, type Prisma } from "../db";
 import { MAX_ATTEMPTS } from "./schedule";
+import { openSecret, resealOrNull, sealSecret, UnreadableSecretError } from "./secret-box";
 import { generateSecret, ROTATION_WINDOW_MS, secretHint } from "./signing";
 import { BlockedTargetError, policyFromEnv, vetUrl } from "./ssrf";
-import { createTestEvent, disableEndpoint, enableEndpoint, replayDelivery, wakeRelays } from "./store";
+import {
+  createTestEvent,
+  disableEndpoint,
+  enableEndpoint,
+  REPLAY_COUNT_CAP,
+  replayDelivery,
+  replayPreview as previewReplay,
+} from "./store";
+import { wakeRelays } from "./wake";
 
 export interface Actor {
   merchantId: string;
@@ -44,10 +54,19 @@ function audit(db: Db, actor: Actor, action: string, entityId: string, data: Pri
 }
 
 /** What the UI shows of an endpoint: never the secret, only its first characters. */
-function present<T extends { secret: string; previousSecret: string | null; previousSecretUntil: Date | null }>(endpoint: T, now = new Date()) {
+function present<T extends { id: string; secret: string; previousSecret: string | null; previousSecretUntil: Date | null }>(endpoint: T, now = new Date()) {
   const { secret, previousSecret, previousSecretUntil, ...rest } = endpoint;
   const rotating = previousSecret !== null && previousSecretUntil !== null && previousSecretUntil > now;
-  return { ...rest, secretHint: secretHint(secret), previousSecretValidUntil: rotating ? previousSecretUntil : null };
+  return { ...rest, secretHint: hint(secret, endpoint.id), previousSecretValidUntil: rotating ? previousSecretUntil : null };
+}
+
+function hint(sealed: string, endpointId: string): string {
+  try {
+    return secretHint(openSecret(sealed, endpointId));
+  } catch (error) {
+    if (error instanceof UnreadableSecretError) return "unreadable (rotate it)";
+    throw error;
+  }
 }
 
 export async function listEndpoints(db: Db, merchantId: string) {
@@ -70,8 +89,9 @@ export async function listEndpoints(db: Db, merchantId: string) {
 export async function createEndpoint(db: Db, actor: Actor, input: EndpointInput) {
   const url = await vetForSave(input.url);
   const secret = generateSecret();
+  const id = randomUUID(); // known before the insert: the sealed secret is bound to it
   const endpoint = await db.webhookEndpoint.create({
-    data: { merchantId: actor.merchantId, url, description: input.description, eventTypes: input.eventTypes, secret },
+    data: { id, merchantId: actor.merchantId, url, description: input.description, eventTypes: input.eventTypes, secret: sealSecret(secret, id) },
   });
   await audit(db, actor, "endpoint.create", endpoint.id, { url, eventTypes: input.eventTypes });
   return { endpoint: present(endpoint), secret };
@@ -97,8 +117,19 @@ export async function disable(db: Db, actor: Actor, id: string) {
 }
 
 /**
+ * What "re-enable and replay" would send: the deliveries that failed during the outage and the events that arrived
+ * while the endpoint was disabled (each counted up to REPLAY_COUNT_CAP).
+ */
+export async function replayPreview(db: Db, actor: Actor, id: string) {
+  await ownedEndpoint(db, actor, id);
+  const preview = await previewReplay(getPool(), id);
+  if (!preview) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "The endpoint is enabled: there is nothing to replay." });
+  return { ...preview, cap: REPLAY_COUNT_CAP };
+}
+
+/**
  * Re-enables the endpoint and clears its failure state; with `replayFailed`, the deliveries that failed during
- * the outage are queued again.
+ * the outage are queued again and the events that arrived while it was disabled are delivered.
  */
 export async function enable(db: Db, actor: Actor, id: string, replayFailed: boolean) {
   await ownedEndpoint(db, actor, id);
@@ -109,14 +140,16 @@ export async function enable(db: Db, actor: Actor, id: string, replayFailed: boo
 }
 
 /**
- * A new secret, shown once. The previous one keeps signing (second signature) for the rotation window, so the
- * merchant can update their receiver without missing a delivery.
+ * A new secret, shown once. The one it replaces keeps signing (second signature) for the rotation window, so the
+ * merchant can update their receiver without missing a delivery. Only one previous secret signs: rotating again
+ * inside the window stops the older one at once (the page warns before).
  */
 export async function rotateSecret(db: Db, actor: Actor, id: string) {
   const current = await ownedEndpoint(db, actor, id);
   const secret = generateSecret();
-  const previousSecretUntil = new Date(Date.now() + ROTATION_WINDOW_MS);
-  await db.webhookEndpoint.update({ where: { id }, data: { secret, previousSecret: current.secret, previousSecretUntil } });
+  const previousSecret = resealOrNull(current.secret, id); // null: no key opens it, so it could not sign anyway
+  const previousSecretUntil = previousSecret ? new Date(Date.now() + ROTATION_WINDOW_MS) : null;
+  await db.webhookEndpoint.update({ where: { id }, data: { secret: sealSecret(secret, id), previousSecret, previousSecretUntil } });
   await audit(db, actor, "endpoint.rotate_secret", id, { previousSecretUntil });
   return { secret, previousSecretValidUntil: previousSecretUntil };
 }
@@ -157,6 +190,7 @@ export async function listDeliveries(db: Db, actor: Actor, input: DeliveryPageIn
       status: true,
       attempts: true,
       nextAttemptAt: true,
+      leasedUntil: true,
       lastStatusCode: true,
       lastError: true,
       deliveredAt: true,
@@ -169,8 +203,12 @@ export async function listDeliveries(db: Db, actor: Actor, input: DeliveryPageIn
   });
   const items = rows.slice(0, input.limit);
   const last = items.at(-1);
+  const now = new Date();
   return {
-    items: items.map((d) => ({ ...d, nextAttemptAt: d.status === "PENDING" ? d.nextAttemptAt : null })),
+    items: items.map(({ leasedUntil, ...d }) => {
+      const sending = d.status === "PENDING" && leasedUntil !== null && leasedUntil > now;
+      return { ...d, sending, nextAttemptAt: d.status === "PENDING" && !sending ? d.nextAttemptAt : null };
+    }),
     maxAttempts: MAX_ATTEMPTS,
     nextCursor: rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
   };
@@ -186,7 +224,15 @@ export async function replay(db: Db, actor: Actor, deliveryId: string) {
     "delivery",
   );
   requireEnabled(delivery.endpoint, "replaying its deliveries");
-  await replayDelivery(getPool(), deliveryId, new Date());
+  const outcome = await replayDelivery(getPool(), deliveryId, new Date());
+  if (outcome.status === "in_flight") {
+    const until = outcome.leasedUntil.toISOString().slice(11, 19);
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: `This delivery is being sent right now; replay it once this attempt shows in the log (by ${until} UTC at the latest).`,
+    });
+  }
+  if (outcome.status === "missing") requireOwned(null, "delivery");
   await wakeRelays(getPool());
   await audit(db, actor, "delivery.replay", delivery.endpointId, { deliveryId, eventId: delivery.eventId });
   return { ok: true as const };

@@ -6,7 +6,7 @@ export const EVENT_CATALOGUE = {
   "conversion.reversed": "A conversion was refunded or reversed.",
   "commission.created": "An affiliate earned a commission on a conversion.",
   "commission.reversed": "A commission was clawed back.",
-  "fraud.flagged": "Fraud checks flagged a conversion or held its commission.",
+  "fraud.flagged": "Fraud checks held a conversion's commission for review (with the reason and the rules that fired).",
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
@@ -16,7 +16,8 @@ export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as [EventType, ...EventT
 export const TEST_EVENT_TYPE = "webhook.test";
 
 /**
- * The envelope's `api_version`: the shape of `data` for every type is frozen under a version; a breaking change
- * ships as a new version (and merchants opt in), additive fields do not bump it.
+ * The envelope's `api_version`, the same on every event: additive fields in `data` do not change it; a breaking
+ * change to any type's `data` must bump it. There is one version at a time (no per-endpoint pinning), so a breaking
+ * change also needs a way for merchants to move over before it ships.
  */
 export const API_VERSION = "2026-11-01";

@@ -1,30 +1,34 @@
 // The webhook relay: turns outbox rows into signed HTTP deliveries. Any number run at once (in each server process
 // and as `npm run worker`); they coordinate only through row locks and leases in the database:
 //   - fan-out claims outbox rows with SKIP LOCKED, so each event is fanned out by exactly one relay;
-//   - a delivery is leased (nextAttemptAt = now + lease) by the relay that claims it; a relay that dies mid-send
-//     leaves the lease to expire and another relay sends it then. Nothing is lost; under normal operation nothing
-//     is sent twice (a crash can cause one duplicate, which the stable webhook-id lets receivers drop).
+//   - a delivery is leased (leasedUntil = nextAttemptAt = now + lease) by the relay that claims it; a relay that
+//     dies mid-send leaves the lease to expire and another relay sends it then. Nothing is lost; under normal
+//     operation nothing is sent twice (a crash can cause one duplicate, which the stable webhook-id lets receivers
+//     drop). Leases also carry the per-endpoint cap across relays (see claimDeliveries).
 // Woken by LISTEN outbox (a dedicated connection that reconnects) and by a 1 s poll as a safety net; retries come
-// due through the same poll. The relay has its own small pool, so slow endpoints or a backlog never take
-// connections from the request path (postback intake).
+// due through the same poll. A slower maintenance timer prunes what the retention period has passed. The relay has
+// its own small pool, so slow endpoints or a backlog never take connections from the request path (postback
+// intake).
 import pg from "pg";
 import { env } from "../env";
 import { type Batcher, createBatcher } from "./batcher";
 import { observeAttempt, registerRelay } from "./metrics";
 import { type AttemptResult, decide } from "./schedule";
 import { createHttpSender, type HttpSender } from "./send";
-import { activeSecrets, signHeaders } from "./signing";
+import { openSecret, UnreadableSecretError } from "./secret-box";
+import { activeSecrets, signHeaders, type SigningKeys } from "./signing";
 import { type DnsLookup, policyFromEnv, type TargetPolicy } from "./ssrf";
 import {
   type ClaimedDelivery,
   claimDeliveries,
   disableEndpoint,
   fanOut,
-  OUTBOX_CHANNEL,
   type AttemptRecord,
+  pruneFinished,
   recordAttempts,
   releaseClaims,
 } from "./store";
+import { OUTBOX_CHANNEL } from "./wake";
 
 export interface RelayOptions {
   connectionString?: string;
@@ -32,7 +36,7 @@ export interface RelayOptions {
   poolSize?: number;
   /** Requests in flight at once, over all endpoints. */
   maxInFlight?: number;
-  /** Requests in flight at once to one endpoint: what a slow or dead endpoint can hold of this relay. */
+  /** Requests in flight at once to one endpoint, over all relays: what a slow or dead endpoint can hold. */
   perEndpoint?: number;
   /** How long a claim is reserved; past it, another relay may take the delivery (a crashed relay's work). */
   leaseMs?: number;
@@ -40,6 +44,10 @@ export interface RelayOptions {
   pollMs?: number;
   /** Outbox rows fanned out per statement. */
   batchSize?: number;
+  /** How often retention runs (and once shortly after start). */
+  maintenanceMs?: number;
+  /** Finished deliveries and processed outbox rows older than this are deleted. Default: WEBHOOK_RETENTION_DAYS. */
+  retentionMs?: number;
   timeoutMs?: number;
   policy?: TargetPolicy;
   /** DNS for the SSRF guard's connect-time lookup (tests simulate rebinding); default: the system resolver. */
@@ -70,15 +78,17 @@ export class WebhookRelay {
   private readonly flights = new Map<string, Flight>();
   /** Attempt records being written (after their request finished). */
   private readonly writes = new Set<Promise<void>>();
-  private readonly perEndpointCount = new Map<string, number>();
+  /** Per endpoint: answered requests whose outcome is still being written (their lease holds no socket). */
+  private readonly unrecorded = new Map<string, number>();
   /** Attempt outcomes, written in batches (one commit for all that finished during the previous write). */
   private readonly records: Batcher<AttemptRecord>;
   private listener: pg.Client | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelayMs = 500;
   private pollTimer: NodeJS.Timeout | undefined;
+  private maintenanceTimer: NodeJS.Timeout | undefined;
+  private maintenance: Promise<unknown> | undefined;
   private running = false;
-  private killed = false;
   private closed = false;
   /** Two loops, so fanning out never delays claiming and the other way round. */
   private readonly outbox = new Signal();
@@ -94,6 +104,8 @@ export class WebhookRelay {
       leaseMs: 60_000,
       pollMs: 1_000,
       batchSize: 500,
+      maintenanceMs: 10 * 60_000,
+      retentionMs: options.retentionMs ?? env().WEBHOOK_RETENTION_DAYS * 24 * 3600e3,
       timeoutMs: 10_000,
       now: () => new Date(),
       random: Math.random,
@@ -123,6 +135,7 @@ export class WebhookRelay {
     await this.listen();
     this.pollTimer = setInterval(() => this.wake(), this.opts.pollMs);
     this.pollTimer.unref();
+    this.scheduleMaintenance(Math.min(30_000, this.opts.maintenanceMs));
     this.loopsDone = Promise.all([
       this.loop(this.outbox, () => this.fanOutAll()),
       this.loop(this.deliveries, () => this.claim()),
@@ -145,8 +158,10 @@ export class WebhookRelay {
     this.running = false;
     clearInterval(this.pollTimer);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.maintenanceTimer);
     this.wake();
     await this.loopsDone;
+    await this.maintenance;
     await this.listener?.end().catch(() => {});
     const settled = Promise.allSettled([...this.flights.values()].map((f) => f.done));
     await Promise.race([settled, sleep(graceMs)]);
@@ -158,25 +173,6 @@ export class WebhookRelay {
         this.opts.log(`[webhooks] could not release ${unfinished.length} claims (their lease will expire): ${error.message}`),
       );
     }
-    await Promise.allSettled([...this.writes]);
-    this.unregister?.();
-    this.sender.close();
-    await this.pool.end();
-  }
-
-  /** Dies like a crashed process: in-flight requests are cut, nothing is recorded, claims stay leased. */
-  async kill(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.killed = true;
-    this.running = false;
-    clearInterval(this.pollTimer);
-    clearTimeout(this.reconnectTimer);
-    this.abort.abort();
-    this.wake();
-    this.listener?.end().catch(() => {});
-    await this.loopsDone;
-    await Promise.allSettled([...this.flights.values()].map((f) => f.done));
     await Promise.allSettled([...this.writes]);
     this.unregister?.();
     this.sender.close();
@@ -219,13 +215,12 @@ export class WebhookRelay {
 
   /** Fills free slots with due deliveries. */
   private async claim(): Promise<number> {
-    if (this.killed) return 0;
     const claims = await claimDeliveries(this.pool, {
       now: this.opts.now(),
       leaseMs: this.opts.leaseMs,
       limit: this.opts.maxInFlight - this.flights.size,
       perEndpoint: this.opts.perEndpoint,
-      inFlight: this.perEndpointCount,
+      unrecorded: this.unrecorded,
       merchantIds: this.merchantIds,
     });
     for (const claim of claims) this.dispatch(claim);
@@ -233,28 +228,38 @@ export class WebhookRelay {
   }
 
   private dispatch(claim: ClaimedDelivery): void {
-    const count = (n: number) => {
-      const next = (this.perEndpointCount.get(claim.endpointId) ?? 0) + n;
-      if (next > 0) this.perEndpointCount.set(claim.endpointId, next);
-      else this.perEndpointCount.delete(claim.endpointId);
-    };
-    count(1);
     const done = this.send(claim).then((result) => {
-      // The slot frees as soon as the endpoint answered: the delivery stays leased until its record is written,
-      // so no other claim can take it meanwhile, and the endpoint's next delivery need not wait for our commit.
+      // The slot frees as soon as the endpoint answered. The delivery stays leased until its record is written, so
+      // no other claim takes it meanwhile; counting it in `unrecorded` keeps its lease from holding the endpoint's
+      // slot, so the endpoint's next delivery need not wait for our commit.
       this.flights.delete(claim.id);
-      count(-1);
+      if (result) {
+        this.countUnrecorded(claim.endpointId, 1);
+        this.track(this.record(claim, result).finally(() => this.countUnrecorded(claim.endpointId, -1)));
+      }
       this.deliveries.raise();
-      if (result) this.track(this.record(claim, result));
     });
     this.flights.set(claim.id, { claim, done });
   }
 
-  /** The HTTP attempt; null when stop()/kill() cut it short (not an attempt the endpoint failed). */
+  private countUnrecorded(endpointId: string, n: number): void {
+    const next = (this.unrecorded.get(endpointId) ?? 0) + n;
+    if (next > 0) this.unrecorded.set(endpointId, next);
+    else this.unrecorded.delete(endpointId);
+  }
+
+  /** The HTTP attempt; null when stop() cut it short (not an attempt the endpoint failed). */
   private async send(claim: ClaimedDelivery): Promise<AttemptResult | null> {
     const body = JSON.stringify(claim.payload);
     const sentAt = new Date();
-    const headers = signHeaders(claim.eventId, body, activeSecrets(claim, sentAt), sentAt);
+    let keys: SigningKeys;
+    try {
+      keys = openKeys(claim);
+    } catch (error) {
+      if (!(error instanceof UnreadableSecretError)) throw error;
+      return { statusCode: null, latencyMs: 0, excerpt: null, retryAfter: null, error: error.message };
+    }
+    const headers = signHeaders(claim.eventId, body, activeSecrets(keys, sentAt), sentAt);
     const result = await this.sender.send({ url: claim.url, body, headers, signal: this.abort.signal });
     return this.abort.signal.aborted ? null : result;
   }
@@ -280,6 +285,36 @@ export class WebhookRelay {
     } catch (error) {
       this.opts.log(`[webhooks] attempt of delivery ${claim.id} not recorded (its lease will expire): ${(error as Error).message}`);
     }
+  }
+
+  /** Retention: deletes in small batches until nothing old is left (or another relay holds the lock). */
+  async prune(batchSize = 1_000): Promise<{ deliveries: number; events: number }> {
+    const before = new Date(this.opts.now().getTime() - this.opts.retentionMs);
+    const total = { deliveries: 0, events: 0 };
+    for (;;) {
+      const batch = await pruneFinished(this.pool, { before, batchSize, merchantIds: this.merchantIds });
+      if (!batch) break;
+      total.deliveries += batch.deliveries;
+      total.events += batch.events;
+      if ((batch.deliveries < batchSize && batch.events < batchSize) || this.closed) break;
+      await sleep(20); // room for the relay's own statements between batches
+    }
+    if (total.deliveries + total.events > 0) {
+      this.opts.log(`[webhooks] retention: deleted ${total.deliveries} finished deliveries and ${total.events} outbox events from before ${before.toISOString()}`);
+    }
+    return total;
+  }
+
+  private scheduleMaintenance(delayMs: number): void {
+    this.maintenanceTimer = setTimeout(() => {
+      this.maintenance = this.prune()
+        .catch((error) => this.opts.log(`[webhooks] retention failed (next run in ${this.opts.maintenanceMs / 1000} s): ${error.message}`))
+        .finally(() => {
+          this.maintenance = undefined;
+          if (this.running) this.scheduleMaintenance(this.opts.maintenanceMs);
+        });
+    }, delayMs);
+    this.maintenanceTimer.unref();
   }
 
   private track(write: Promise<void>): void {
@@ -320,6 +355,16 @@ export class WebhookRelay {
     this.reconnectTimer.unref();
     this.reconnectDelayMs = Math.min(30_000, this.reconnectDelayMs * 2);
   }
+}
+
+/** The claim's sealed secrets, opened for signing (the previous one only while it still signs). */
+function openKeys(claim: ClaimedDelivery): SigningKeys {
+  const previousSecret = claim.previousSecret && claim.previousSecretUntil && claim.previousSecretUntil > new Date() ? claim.previousSecret : null;
+  return {
+    secret: openSecret(claim.secret, claim.endpointId),
+    previousSecret: previousSecret && openSecret(previousSecret, claim.endpointId),
+    previousSecretUntil: claim.previousSecretUntil,
+  };
 }
 
 /** A wake-up flag a loop sleeps on: raised any number of times while the loop works, it runs once more. */

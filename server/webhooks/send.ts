@@ -28,6 +28,7 @@ export interface HttpSender {
 }
 
 export function createHttpSender(policy: TargetPolicy, timeoutMs = SEND_TIMEOUT_MS, resolve?: DnsLookup): HttpSender {
+  // Every socket is opened by these agents, so the guarded lookup on them vets every connection.
   const lookup = guardedLookup(policy, resolve);
   const agents = {
     "http:": new http.Agent({ keepAlive: true, lookup } as http.AgentOptions),
@@ -52,7 +53,6 @@ export function createHttpSender(policy: TargetPolicy, timeoutMs = SEND_TIMEOUT_
         {
           method: "POST",
           agent: agents[url.protocol as "http:" | "https:"],
-          lookup,
           signal: combined,
           headers: {
             ...headers,

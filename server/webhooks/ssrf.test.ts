@@ -1,6 +1,7 @@
 import type dns from "node:dns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpSender } from "./send";
+import { generateSecret, signHeaders } from "./signing";
 import { blockedReason, checkUrlShape, parsePolicy, vetUrl } from "./ssrf";
 import { type Receiver, startReceiver } from "./test-receiver";
 
@@ -27,11 +28,23 @@ describe("blocked address ranges", () => {
     ["ff02::1", "multicast"],
     ["::ffff:127.0.0.1", "IPv4-mapped IPv6"],
     ["::ffff:8.8.8.8", "IPv4-mapped IPv6"],
+    ["0:0:0:0:0:ffff:7f00:1", "IPv4-mapped IPv6"], // uncompressed spelling
+    ["::7f00:1", "IPv4-compatible IPv6"], // ::127.0.0.1
+    ["::a9fe:a9fe", "IPv4-compatible IPv6"], // ::169.254.169.254
+    ["::ffff:0:7f00:1", "IPv4-translated IPv6"],
+    ["2002:7f00:1::1", "6to4"], // 6to4 for 127.0.0.1
+    ["2002:808:808::1", "6to4"], // even for a public IPv4: refused whole, never decoded
+    ["64:ff9b::a00:5", "NAT64"],
+    ["64:ff9b:1::a9fe:a9fe", "NAT64"], // local-use NAT64
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"],
+    ["100::1", "discard-only"],
+    ["2001:db8::1", "documentation"],
+    ["fec0::1", "site-local"],
   ])("%s is refused as %s", (address, label) => {
     expect(blockedReason(address)).toBe(label);
   });
 
-  it.each(["93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700::1111"])("%s is public", (address) => {
+  it.each(["93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700::1111", "2001:4860:4860::8888", "2003::1"])("%s is public", (address) => {
     expect(blockedReason(address)).toBeNull();
   });
 });
@@ -44,12 +57,22 @@ describe("save-time check (vetUrl)", () => {
     ["http://[::1]:8080/hook", "URL is refused: ::1 is a loopback address"],
     ["http://2130706433/hook", "URL is refused: 127.0.0.1 is a loopback address"], // decimal 127.0.0.1
     ["http://[::ffff:a00:5]/hook", "URL is refused: ::ffff:a00:5 is an IPv4-mapped IPv6 address"],
+    ["http://[::127.0.0.1]/hook", "URL is refused: ::7f00:1 is an IPv4-compatible IPv6 address"],
+    ["http://[2002:7f00:1::]/hook", "URL is refused: 2002:7f00:1:: is a 6to4 address"],
+    ["http://[64:ff9b:1::7f00:1]/hook", "URL is refused: 64:ff9b:1::7f00:1 is a NAT64 address"],
+    ["http://[2001::1]/hook", "URL is refused: 2001::1 is a Teredo address"],
   ])("refuses %s", async (url, message) => {
     await expect(vetUrl(url, strict, publicDns)).rejects.toThrow(message);
   });
 
   it("refuses a name that resolves to loopback (localhost, real DNS)", async () => {
     await expect(vetUrl("http://localhost:3000/hook", strict)).rejects.toThrow(/URL is refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
+  });
+
+  it("refuses a name whose AAAA record embeds a loopback IPv4 address", async () => {
+    await expect(vetUrl("https://hooks.example.com/x", strict, async () => ["2002:7f00:1::1"])).rejects.toThrow(
+      "URL is refused: hooks.example.com resolves to 2002:7f00:1::1, a 6to4 address",
+    );
   });
 
   it("refuses a name if ANY of its addresses is private", async () => {
@@ -85,13 +108,17 @@ describe("save-time check (vetUrl)", () => {
 });
 
 describe("send-time check", () => {
+  const secret = generateSecret();
   let receiver: Receiver;
   beforeAll(async () => {
-    receiver = await startReceiver();
+    receiver = await startReceiver({ secrets: [secret] });
   });
-  afterAll(() => receiver.close());
+  afterAll(async () => {
+    expect(receiver.rejected).toEqual([]);
+    await receiver.close();
+  });
   const port = () => new URL(receiver.url).port;
-  const request = (url: string) => ({ url, body: "{}", headers: {} });
+  const request = (url: string) => ({ url, body: "{}", headers: signHeaders("evt_ssrf_test", "{}", [secret], new Date()) });
 
   it("refuses a literal loopback URL saved before the rules (or edited in the database) without connecting", async () => {
     const sender = createHttpSender(strict);

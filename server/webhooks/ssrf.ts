@@ -7,7 +7,11 @@ import dns from "node:dns";
 import net, { BlockList } from "node:net";
 import { env } from "../env";
 
-/** Address ranges no webhook may reach, with the label shown in errors. */
+/**
+ * Address ranges no webhook may reach, with the label shown in errors; the first match names the refusal. IPv6
+ * forms that carry an IPv4 address inside (mapped, compatible, translated, 6to4, NAT64, Teredo) are refused whole
+ * rather than decoded: none of them is a way a real webhook receiver is reached, and each can smuggle 127.0.0.1.
+ */
 const BLOCKED_RANGES: ReadonlyArray<readonly [cidr: string, label: string]> = [
   ["0.0.0.0/8", "unspecified"],
   ["10.0.0.0/8", "private"],
@@ -22,16 +26,25 @@ const BLOCKED_RANGES: ReadonlyArray<readonly [cidr: string, label: string]> = [
   ["240.0.0.0/4", "reserved"],
   ["::/128", "unspecified"],
   ["::1/128", "loopback"],
+  ["::ffff:0:0/96", "IPv4-mapped IPv6"],
+  ["::/96", "IPv4-compatible IPv6"],
+  ["::ffff:0:0:0/96", "IPv4-translated IPv6"],
   ["64:ff9b::/96", "NAT64"],
+  ["64:ff9b:1::/48", "NAT64"],
+  ["100::/64", "discard-only"],
+  ["2001::/32", "Teredo"],
+  ["2001:db8::/32", "documentation"],
+  ["2002::/16", "6to4"],
   ["fc00::/7", "unique-local"],
   ["fe80::/10", "link-local"],
+  ["fec0::/10", "site-local"],
   ["ff00::/8", "multicast"],
 ];
 
-// One BlockList per range so a refusal can say which rule matched. (A single `::ffff:0:0/96` rule is NOT used:
-// Node's BlockList matches every IPv4 address against it; mapped addresses are refused by shape below.)
-const blockedLists = BLOCKED_RANGES.map(([cidr, label]) => ({ label, list: subnetList([cidr]) }));
-const V4_MAPPED = /^::ffff:/i;
+// One BlockList per range so a refusal can say which rule matched, checked only against addresses of its own family:
+// Node's BlockList also matches IPv4 addresses against IPv6 rules as if they were IPv4-mapped (so `::ffff:0:0/96`
+// would match 8.8.8.8) and IPv4-mapped IPv6 addresses against IPv4 rules.
+const blockedLists = BLOCKED_RANGES.map(([cidr, label]) => ({ label, family: net.isIP(cidr.split("/")[0]!), list: subnetList([cidr]) }));
 
 function subnetList(cidrs: Iterable<string>): BlockList {
   const list = new BlockList();
@@ -49,9 +62,8 @@ function subnetList(cidrs: Iterable<string>): BlockList {
 export function blockedReason(address: string): string | null {
   const family = net.isIP(address);
   if (!family) return "not an IP address";
-  if (family === 6 && V4_MAPPED.test(address)) return "IPv4-mapped IPv6";
   const type = family === 4 ? "ipv4" : "ipv6";
-  return blockedLists.find(({ list }) => list.check(address, type))?.label ?? null;
+  return blockedLists.find((rule) => rule.family === family && rule.list.check(address, type))?.label ?? null;
 }
 
 export interface TargetPolicy {

@@ -8,6 +8,7 @@ import {
   listDeliveries,
   listEndpoints,
   replay,
+  replayPreview,
   rotateSecret,
   sendTestEvent,
   updateEndpoint,
@@ -38,6 +39,8 @@ export const webhooksRouter = createTRPCRouter({
     .mutation(({ ctx, input: { id, ...fields } }) => updateEndpoint(ctx.db, actor(ctx), id, fields)),
 
   disable: merchantProcedure.input(z.object({ id })).mutation(({ ctx, input }) => disable(ctx.db, actor(ctx), input.id)),
+
+  replayPreview: merchantProcedure.input(z.object({ id })).query(({ ctx, input }) => replayPreview(ctx.db, actor(ctx), input.id)),
 
   enable: merchantProcedure
     .input(z.object({ id, replayFailed: z.boolean().default(false) }))

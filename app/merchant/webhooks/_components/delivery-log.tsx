@@ -1,7 +1,8 @@
 "use client";
 // One endpoint's deliveries, newest first (keyset pages of 25): status, attempts, last answer, next retry, and
-// every attempt's status code, latency and response excerpt. Any delivery can be replayed. While something is
-// pending the log refreshes itself, so a test event or a replay shows its outcome without a reload.
+// every attempt's status code, latency and response excerpt. Any delivery can be replayed, except while a relay is
+// sending it. While something is pending the log refreshes itself, so a test event or a replay shows its outcome
+// without a reload.
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { useTRPC } from "~/components/trpc/client";
@@ -100,12 +101,12 @@ export function DeliveryLog({ endpointId }: { endpointId: string }) {
                           {d.attempts}/{maxAttempts}
                         </td>
                         <td className="px-5 py-3 text-xs">{d.lastStatusCode ?? d.lastError ?? "—"}</td>
-                        <td className="px-5 py-3 text-xs">{d.nextAttemptAt ? time(d.nextAttemptAt) : "—"}</td>
+                        <td className="px-5 py-3 text-xs">{d.sending ? "sending now" : d.nextAttemptAt ? time(d.nextAttemptAt) : "—"}</td>
                         <td className="px-5 py-3 text-xs">{time(d.createdAt)}</td>
                         <td className="px-5 py-3">
                           <div className="flex justify-end gap-2">
                             <ActionButton label={open === d.id ? "Hide attempts" : "Attempts"} onClick={() => setOpen(open === d.id ? null : d.id)} />
-                            <ActionButton label="Replay" disabled={replay.isPending} onClick={() => replay.mutate({ deliveryId: d.id })} />
+                            <ActionButton label="Replay" disabled={replay.isPending || d.sending} onClick={() => replay.mutate({ deliveryId: d.id })} />
                           </div>
                         </td>
                       </tr>

@@ -1,6 +1,7 @@
 "use client";
-// The merchant's endpoints: add / edit, send a test event, rotate the secret, disable / re-enable, and the way to
-// each endpoint's delivery log. Secrets appear once, in the dialog after create or rotate.
+// The merchant's endpoints: add / edit, send a test event, rotate the secret, disable / re-enable (with a preview
+// of what a replay would send), and the way to each endpoint's delivery log. Secrets appear once, in the dialog
+// after create or rotate.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -20,6 +21,7 @@ export function WebhookEndpoints() {
   const [editing, setEditing] = useState<string | "new" | null>(null);
   const [secret, setSecret] = useState<{ value: string; note?: string } | null>(null);
   const [notice, setNotice] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [reEnabling, setReEnabling] = useState<string | null>(null);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.pathKey() });
   const onError = (e: { message: string }) => setNotice({ tone: "error", text: e.message });
@@ -42,7 +44,10 @@ export function WebhookEndpoints() {
   const rotate = useMutation(
     trpc.webhooks.rotateSecret.mutationOptions({
       onSuccess: (r) => {
-        setSecret({ value: r.secret, note: `The previous secret keeps signing too (a second signature) until ${dateTime(r.previousSecretValidUntil)}.` });
+        const note = r.previousSecretValidUntil
+          ? `The previous secret keeps signing too (a second signature) until ${dateTime(r.previousSecretValidUntil)}.`
+          : "The previous secret could not be read, so only the new one signs from now on.";
+        setSecret({ value: r.secret, note });
         done("Secret rotated.");
       },
       onError,
@@ -51,7 +56,10 @@ export function WebhookEndpoints() {
   const disable = useMutation(trpc.webhooks.disable.mutationOptions({ onSuccess: () => done("Endpoint disabled."), onError }));
   const enable = useMutation(
     trpc.webhooks.enable.mutationOptions({
-      onSuccess: (r) => done(r.replayed ? `Endpoint re-enabled; ${r.replayed} failed deliveries queued again.` : "Endpoint re-enabled."),
+      onSuccess: (r) => {
+        setReEnabling(null);
+        done(r.replayed ? `Endpoint re-enabled; ${r.replayed.toLocaleString("en-GB")} deliveries queued.` : "Endpoint re-enabled.");
+      },
       onError,
     }),
   );
@@ -145,11 +153,7 @@ export function WebhookEndpoints() {
                           </Link>
                           <ActionButton label="Edit" disabled={busy} onClick={() => openForm(ep.id)} />
                           {ep.enabled && <ActionButton label="Send test event" disabled={busy} onClick={() => sendTest.mutate({ id: ep.id })} />}
-                          <ActionButton
-                            label="Rotate secret"
-                            disabled={busy}
-                            onClick={() => confirm("Rotate the signing secret? The current one keeps signing for 24 hours.") && rotate.mutate({ id: ep.id })}
-                          />
+                          <ActionButton label="Rotate secret" disabled={busy} onClick={() => confirm(rotationWarning(ep.previousSecretValidUntil)) && rotate.mutate({ id: ep.id })} />
                           {ep.enabled ? (
                             <ActionButton
                               label="Disable"
@@ -160,10 +164,18 @@ export function WebhookEndpoints() {
                           ) : (
                             <>
                               <ActionButton label="Re-enable" disabled={busy} onClick={() => enable.mutate({ id: ep.id, replayFailed: false })} />
-                              <ActionButton label="Re-enable and replay failed" disabled={busy} onClick={() => enable.mutate({ id: ep.id, replayFailed: true })} />
+                              <ActionButton label="Re-enable and replay…" disabled={busy || reEnabling === ep.id} onClick={() => setReEnabling(ep.id)} />
                             </>
                           )}
                         </div>
+                        {!ep.enabled && reEnabling === ep.id && (
+                          <ReplayConfirmation
+                            endpointId={ep.id}
+                            pending={enable.isPending}
+                            onConfirm={() => enable.mutate({ id: ep.id, replayFailed: true })}
+                            onCancel={() => setReEnabling(null)}
+                          />
+                        )}
                       </div>
                     )}
                   </li>
@@ -174,6 +186,44 @@ export function WebhookEndpoints() {
         </QueryState>
       </Card>
       <VerifyingHelp />
+    </div>
+  );
+}
+
+/** The confirmation text of "Rotate secret": during a rotation window, rotating again retires the older secret. */
+function rotationWarning(previousValidUntil: Date | null): string {
+  if (!previousValidUntil) return "Rotate the signing secret? The current one keeps signing for 24 hours.";
+  return (
+    `A rotation is in progress: the secret you replaced last time still signs until ${dateTime(previousValidUntil)}. ` +
+    "Rotating again stops it signing NOW — receivers still verifying with it will reject every delivery. " +
+    "Only the current secret keeps signing for 24 hours, next to the new one. Rotate anyway?"
+  );
+}
+
+/** What "re-enable and replay" will send, counted before the merchant confirms. */
+function ReplayConfirmation({ endpointId, pending, onConfirm, onCancel }: { endpointId: string; pending: boolean; onConfirm: () => void; onCancel: () => void }) {
+  const trpc = useTRPC();
+  const preview = useQuery(trpc.webhooks.replayPreview.queryOptions({ id: endpointId }, { staleTime: 0 }));
+  const count = (n: number, cap: number) => (n >= cap ? `${cap.toLocaleString("en-GB")}+` : n.toLocaleString("en-GB"));
+  return (
+    <div role="region" aria-label="Replay preview" className="mt-3 w-full rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+      <QueryState query={preview} skeleton={<p>Counting what the outage missed…</p>}>
+        {({ failed, missed, cap }) => (
+          <>
+            <p data-testid="replay-preview">
+              {failed + missed === 0
+                ? "Nothing to replay: no delivery failed during the outage and no event arrived while the endpoint was disabled."
+                : `Re-enabling will send ${count(failed, cap)} ${failed === 1 ? "delivery" : "deliveries"} that failed during the outage and ${count(missed, cap)} ${missed === 1 ? "event" : "events"} that arrived while the endpoint was disabled.`}
+            </p>
+            <div className="mt-3 flex gap-2">
+              <button type="button" disabled={pending} onClick={onConfirm} className="rounded-md bg-indigo-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
+                {pending ? "Re-enabling…" : failed + missed === 0 ? "Re-enable" : `Re-enable and replay ${count(failed + missed, cap)}`}
+              </button>
+              <ActionButton label="Cancel" onClick={onCancel} />
+            </div>
+          </>
+        )}
+      </QueryState>
     </div>
   );
 }
