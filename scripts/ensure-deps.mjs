@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { SCHEMA_STAMP, schemaHash } from "./generate.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const stampFile = path.join(root, "node_modules/.install-stamp");
@@ -23,7 +24,9 @@ export function ensureDeps() {
   } else {
     if (!existsSync(stampFile)) writeFileSync(stampFile, hash);
   }
-  if (!existsSync(path.join(root, "server/db/generated/client.ts"))) {
+  // The Prisma client, when missing or generated from another version of the schema (a pull, a merge).
+  const stamp = existsSync(SCHEMA_STAMP) ? readFileSync(SCHEMA_STAMP, "utf8") : null;
+  if (!existsSync(path.join(root, "server/db/generated/client.ts")) || stamp !== schemaHash()) {
     execFileSync(process.execPath, ["scripts/generate.mjs"], { cwd: root, stdio: "inherit" });
   }
 }
