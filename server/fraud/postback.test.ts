@@ -11,7 +11,7 @@ import { createClickIdCodec } from "../tracking/click-id";
 import { evaluateWithClickRow } from "./click-row";
 import { FraudEngine } from "./engine";
 import { evaluateConversion, fraudEngine, setFraudChecks } from "./index";
-import { seedDemoFraud } from "./seed";
+import { DEMO_IDENTITIES, seedDemoFraud } from "./seed";
 import { STARTER_BLOCKLIST } from "./starter-blocklist";
 
 const engine = new FraudEngine({ log: () => {} });
@@ -171,7 +171,7 @@ describe("the off switch", () => {
 });
 
 describe("demo seed", () => {
-  it("holds two of the affiliate's commissions through the postback path, each with its flag", async () => {
+  it("holds two of the affiliate's commissions through the postback path, each with its flag, and lists their own IP", async () => {
     const program = await createProgram();
     const ids = await seedDemoFraud({ affiliateEmail: program.affiliate.email });
     const conversions = await db.conversion.findMany({ where: { id: { in: ids } }, include: { commissions: true, fraudFlags: true }, orderBy: { txnId: "asc" } });
@@ -179,5 +179,6 @@ describe("demo seed", () => {
       ["DEMO-FRAUD-1", 12345, "HELD", ["fast_conversion"]],
       ["DEMO-FRAUD-2", 23456, "HELD", ["non_human"]],
     ]);
+    expect(await db.affiliate.findUniqueOrThrow({ where: { id: program.affiliate.id } })).toMatchObject(DEMO_IDENTITIES);
   });
 });
