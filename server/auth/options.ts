@@ -5,6 +5,8 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
 import { env } from "../env";
+import { recordSignInIp } from "../fraud/identities";
+import { clientIpOfHeaders } from "../http/client-ip";
 import { hashPassword, verifyPassword } from "./password";
 import type { SessionUser } from "./types";
 
@@ -13,13 +15,17 @@ const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().pipe
 /** Compared against when the email is unknown, so both failures take the same time (no user enumeration). */
 let decoyHash: Promise<string> | undefined;
 
-/** Checks an email and password; the session's user on success, null otherwise. */
-export async function authenticate(email: unknown, password: unknown): Promise<SessionUser | null> {
+/**
+ * Checks an email and password; the session's user on success, null otherwise. An affiliate's sign-in IP is
+ * recorded for the fraud checks (self-referral); a failure to record it never fails the sign-in.
+ */
+export async function authenticate(email: unknown, password: unknown, ip: string | null = null): Promise<SessionUser | null> {
   const parsed = credentialsSchema.safeParse({ email, password });
   if (!parsed.success) return null;
   const user = await db.user.findUnique({ where: { email: parsed.data.email } });
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await (decoyHash ??= hashPassword("decoy"))));
   if (!user || !ok) return null;
+  if (user.affiliateId) await recordSignInIp(user.affiliateId, ip).catch((error) => console.error("[auth] sign-in IP not recorded:", (error as Error).message));
   return toSessionUser(user);
 }
 
@@ -42,7 +48,7 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: (credentials) => authenticate(credentials?.email, credentials?.password),
+        authorize: (credentials, req) => authenticate(credentials?.email, credentials?.password, clientIpOfHeaders(req?.headers, env().TRUST_PROXY)),
       }),
     ],
     callbacks: {

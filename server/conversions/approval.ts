@@ -1,7 +1,8 @@
 // Approval: a PENDING commission becomes APPROVED (payable) when its holding period ends — by a periodic job in
 // the server process — or earlier, when a program manager approves it. Its conversion moves to APPROVED with it.
-// HELD commissions are not touched here: fraud review releases or reverses them.
+// HELD commissions, and pending ones with open fraud flags, are not touched here: fraud review decides them.
 import type { Db } from "../db";
+import { withoutOpenFraudFlags } from "../fraud/flags";
 import { onShutdown } from "../lifecycle";
 import { type Queryable, statement } from "./store";
 
@@ -10,7 +11,7 @@ import { type Queryable, statement } from "./store";
 export const APPROVE_DUE_SQL = `
 WITH due AS (
   SELECT id FROM commissions
-  WHERE status = 'PENDING' AND "holdUntil" <= $1 AND ($3::text IS NULL OR "offerId" = $3)
+  WHERE status = 'PENDING' AND "holdUntil" <= $1 AND ($3::text IS NULL OR "offerId" = $3) AND ${withoutOpenFraudFlags}
   ORDER BY "holdUntil" LIMIT $2
   FOR UPDATE SKIP LOCKED
 ), approved AS (

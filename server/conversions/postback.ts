@@ -13,7 +13,7 @@ import type pg from "pg";
 import { hashPostbackToken } from "../merchants/postback-token";
 import { parseAmount } from "../money/amount";
 import type { ClickIdCodec } from "../tracking/click-id";
-import type { ConversionCandidate, FraudVerdict } from "../fraud";
+import { type ConversionCandidate, type FraudVerdict, publicFlags } from "../fraud";
 import { extendTouchPath, holdUntil, monthStart, withinAttributionWindow } from "./attribution";
 import { computeCommission } from "./commission";
 import { commissionPayload, conversionPayload, event } from "./events";
@@ -38,8 +38,11 @@ export interface PostbackDeps {
   pool: pg.Pool;
   codec: ClickIdCodec;
   now: () => Date;
-  /** The fraud seam (server/fraud `evaluateConversion`), called before the commission is written. */
-  evaluate: (candidate: ConversionCandidate) => FraudVerdict | Promise<FraudVerdict>;
+  /**
+   * The fraud seam (server/fraud `evaluateConversion`), called before the commission is written, with the request's
+   * connection (it may read the click's row by primary key).
+   */
+  evaluate: (candidate: ConversionCandidate, db?: pg.PoolClient) => FraudVerdict | Promise<FraudVerdict>;
   /** Test seams: run on the request's connection right before the create statement / inside a transition. */
   hooks?: TransitionHooks & { beforeCreate?: (client: pg.PoolClient) => Promise<void> };
 }
@@ -183,7 +186,7 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
     fraudDecision: "PASS",
     createdAt: at,
   };
-  const verdict = await evaluateSafely(deps, {
+  const verdict = await evaluateSafely(deps, client, {
     merchantId,
     offerId: conversion.offerId,
     affiliateId: conversion.affiliateId,
@@ -223,7 +226,7 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
         decision: verdict.decision.toLowerCase(),
         score: verdict.score,
         reason: payable.heldReason,
-        flags: verdict.flags.map((f) => ({ code: f.code, severity: f.severity, explanation: f.explanation })),
+        flags: publicFlags(verdict.flags), // without personal data: the merchant gets no visitor IPs
       }),
     );
   }
@@ -295,9 +298,9 @@ function saleAmount(context: ContextRow, params: PostbackParams): { amountMinor:
 }
 
 /** The fraud seam fails closed: if the checks cannot run, the commission is held for a manager, never lost. */
-async function evaluateSafely(deps: PostbackDeps, candidate: ConversionCandidate): Promise<FraudVerdict> {
+async function evaluateSafely(deps: PostbackDeps, client: pg.PoolClient, candidate: ConversionCandidate): Promise<FraudVerdict> {
   try {
-    return await deps.evaluate(candidate);
+    return await deps.evaluate(candidate, client);
   } catch (error) {
     console.error("[postback] fraud evaluation failed:", (error as Error)?.message ?? error);
     const reason = "automatic fraud checks could not run; a manager will review it";

@@ -7,6 +7,7 @@
 // one transaction, under row locks, so concurrent refunds, approvals and payout runs serialise.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { closeFlagsOfRefund, withoutOpenFraudFlags } from "../fraud/flags";
 import { minorToDecimal } from "../money";
 import { type ConversionFacts, commissionPayload, conversionPayload, event } from "./events";
 import { type ConversionStatus, type LogDraft, type OutboxDraft, type Queryable, statement } from "./store";
@@ -80,11 +81,11 @@ export async function approveConversion(client: pg.PoolClient, merchantId: strin
     const approved = await client.query(
       statement(
         `UPDATE commissions SET status = 'APPROVED', "approvedAt" = $2, "updatedAt" = $2
-         WHERE "conversionId" = $1 AND kind = 'COMMISSION' AND status = 'PENDING'`,
+         WHERE "conversionId" = $1 AND kind = 'COMMISSION' AND status = 'PENDING' AND ${withoutOpenFraudFlags}`,
         [conversionId, at],
       ),
     );
-    const message = approved.rowCount ? "Approved by the merchant: the commission is payable." : "Approved by the merchant; the commission keeps its status (held or already settled).";
+    const message = approved.rowCount ? "Approved by the merchant: the commission is payable." : "Approved by the merchant; the commission keeps its status (held, under fraud review or already settled).";
     await logAccepted(client, merchantId, conversionId, "approved", message, log);
     return { kind: "changed", conversionId, message };
   });
@@ -129,6 +130,7 @@ export async function refundConversion(client: pg.PoolClient, merchantId: string
       message = "Refunded: the conversion and its commission are reversed.";
       events.push(event("commission.reversed", { ...commissionPayload({ ...commissionFacts(conversion, commission), status: "REVERSED" }), reversed_at: at.toISOString() }));
     }
+    await closeFlagsOfRefund(client, conversion.id, at); // its open fraud flags end with the refund (server/fraud)
     await insertEvents(client, merchantId, events, at);
     await logAccepted(client, merchantId, conversion.id, "refunded", message, log);
     return { kind: "changed", conversionId: conversion.id, message };

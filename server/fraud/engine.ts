@@ -3,21 +3,24 @@
 // lives in ./runtime.
 import { type ConfigRow, type FraudConfig, compileConfig, defaultConfig } from "./config";
 import { type BlockEntry, CidrMatcher } from "./ip";
-import { RULES, type AffiliateProfile, type RuleContext } from "./rules";
+import { RULES, type AffiliateProfile, type RuleContext, ownIpList } from "./rules";
 import { decide } from "./score";
 import { type ClickTimeSettings, type TrafficClick, TrafficState } from "./traffic";
-import type { ConversionCandidate, FraudFlagDraft, FraudVerdict } from "./types";
+import type { ConversionCandidate, FraudFlagDraft, FraudVerdict, StoredClick } from "./types";
 import { headlessMarker } from "./user-agent";
 
 export interface EngineOptions {
   /** How many notable clicks keep their traits for the conversions that follow them. */
   maxNotableClicks?: number;
+  /** How many other clicks each generation of the seen-clicks filter holds (4 MB per million). */
+  seenClicksPerGeneration?: number;
   log?: (line: string) => void;
 }
 
 export interface AffiliateIdentities {
   id: string;
   knownIps: readonly string[];
+  signInIps?: readonly string[];
   knownCustomers: readonly string[];
 }
 
@@ -31,7 +34,7 @@ export class FraudEngine {
   private readonly failedRules = new Set<string>();
 
   constructor(options: EngineOptions = {}) {
-    this.traffic = new TrafficState(options.maxNotableClicks);
+    this.traffic = new TrafficState(options.maxNotableClicks, options.seenClicksPerGeneration);
     this.log = options.log ?? ((line) => console.error(line));
   }
 
@@ -49,14 +52,17 @@ export class FraudEngine {
   }
 
   setAffiliateIdentities(rows: readonly AffiliateIdentities[]): void {
-    this.profiles = new Map(rows.map((r) => [r.id, { knownIps: new Set(r.knownIps), knownCustomers: new Set(r.knownCustomers) }]));
+    this.profiles = new Map(
+      rows.map((r) => [r.id, { knownIps: new Set(r.knownIps), signInIps: new Set(r.signInIps ?? []), knownCustomers: new Set(r.knownCustomers) }]),
+    );
   }
 
   /**
    * Feeds one click (the click sink's event stream, or the rebuild's replay). Never throws. Its traits are kept
    * only when a rule could use them later — a bot or automated browser, a blocked or the affiliate's own IP, an
    * IP or subnet seen before in the velocity window — so the bounded index covers hours of clicks even at
-   * tens of thousands per second, where most clicks are unremarkable and need no memory.
+   * tens of thousands per second, where most clicks are unremarkable: those only set 4 bits in the seen-clicks
+   * filter, which spares their conversions the look-up of the click's row.
    */
   recordClick(click: TrafficClick): void {
     try {
@@ -67,19 +73,29 @@ export class FraudEngine {
         traits.subnetClicks > 1 ||
         headlessMarker(click.userAgent) !== null ||
         this.blocklist.match(click.ip) !== null ||
-        (click.ip !== null && this.profiles.get(click.affiliateId)?.knownIps.has(click.ip) === true);
+        ownIpList(this.profiles.get(click.affiliateId), click.ip) !== null;
       if (notable) this.traffic.rememberClick(click.clickId, traits);
+      else this.traffic.markSeen(click.clickId);
     } catch (error) {
       this.log(`[fraud] click not counted: ${(error as Error).message}`);
     }
   }
 
   /**
-   * Judges one conversion from memory, counting it into the traffic first so the rules see it (a retried
-   * evaluation of the same click and transaction is counted once). A rule that throws is skipped and logged: a
-   * fraud-rule bug must not fail the merchant's postback.
+   * Whether the conversion's click is one this process did not count lately (served by another instance, or
+   * older than memory reaches): its traits must then come from its row (see ./click-row).
    */
-  evaluate(candidate: ConversionCandidate): FraudVerdict {
+  needsClickRow(clickId: string): boolean {
+    return !this.traffic.sawClick(clickId);
+  }
+
+  /**
+   * Judges one conversion from memory, counting it into the traffic first so the rules see it (a retried
+   * evaluation of the same click and transaction is counted once). `stored` is the click's row, for a click this
+   * process never counted. A rule that throws is skipped and logged: a fraud-rule bug must not fail the merchant's
+   * postback.
+   */
+  evaluate(candidate: ConversionCandidate, stored?: StoredClick | null): FraudVerdict {
     const now = candidate.receivedAt.getTime();
     const clickedAt = candidate.clickedAt.getTime();
     this.traffic.recordConversion({
@@ -94,7 +110,7 @@ export class FraudEngine {
       candidate,
       now,
       clickedAt,
-      click: this.traffic.click(candidate.clickId),
+      click: this.traffic.click(candidate.clickId) ?? (stored ? TrafficState.traitsOfStored(stored, candidate.affiliateId) : undefined),
       traffic: this.traffic,
       blocklist: this.blocklist,
       affiliate: this.profiles.get(candidate.affiliateId),
@@ -105,7 +121,7 @@ export class FraudEngine {
       if (!setting?.enabled) continue;
       try {
         const hit = rule.check(ctx, setting.params);
-        if (hit) flags.push({ code: rule.code, severity: setting.severity, ...hit });
+        if (hit) flags.push({ code: rule.code, severity: setting.severity, explanation: hit.explanation, publicExplanation: hit.publicExplanation ?? hit.explanation, evidence: hit.evidence });
       } catch (error) {
         if (!this.failedRules.has(rule.code)) this.log(`[fraud] rule ${rule.code} failed: ${(error as Error).message}`);
         this.failedRules.add(rule.code);

@@ -39,6 +39,16 @@ function parseV6(text: string): bigint {
   return all.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
 }
 
+/**
+ * An address written the way clicks and postbacks carry it (dotted IPv4, IPv4-mapped IPv6 as IPv4, RFC 5952 IPv6),
+ * so a listed IP matches by string; null when `raw` is not an address.
+ */
+export function canonicalIp(raw: string | null | undefined): string | null {
+  const text = raw?.trim() ?? "";
+  const ip = text.includes("%") ? null : parseIp(text);
+  return ip ? formatAddress(ip) : null;
+}
+
 const DOTTED_V4 = /^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$/;
 
 /**

@@ -1,9 +1,10 @@
 // The engine's building blocks: IP/CIDR handling, sliding windows, the heavy-hitter sketch, the score formula.
 import { describe, expect, it } from "vitest";
-import { CidrMatcher, parseCidr, parseIp, subnetKey } from "./ip";
+import { maskIp } from "./rules/types";
+import { CidrMatcher, canonicalIp, parseCidr, parseIp, subnetKey } from "./ip";
 import { riskScore } from "./score";
 import { headlessMarker } from "./user-agent";
-import { KeyedWindowCounter, RingCounter, SketchRing, TopKSketch } from "./windows";
+import { KeyedWindowCounter, RingCounter, SeenFilter, SketchRing, TopKSketch } from "./windows";
 
 describe("ip", () => {
   it("keys subnets as /24 and /48 CIDRs", () => {
@@ -45,6 +46,21 @@ describe("ip", () => {
     expect(list.match("2600:1f18::1")?.label).toBe("AWS v6");
     expect(list.match("2600:2000::1")).toBeNull();
     expect(list.match(null)).toBeNull();
+  });
+});
+
+describe("ip for people", () => {
+  it("writes addresses canonically, so a listed IP matches the click's by string", () => {
+    expect(canonicalIp(" 203.0.113.7 ")).toBe("203.0.113.7");
+    expect(canonicalIp("::FFFF:203.0.113.7")).toBe("203.0.113.7");
+    expect(canonicalIp("2001:0DB8:0000:0000::0001")).toBe("2001:db8::1");
+    for (const bad of ["203.0.113.256", "fe80::1%eth0", "", null]) expect(canonicalIp(bad)).toBeNull();
+  });
+
+  it("masks a visitor's IP for affiliates and merchants", () => {
+    expect(maskIp("203.0.113.77")).toBe("203.0.113.x");
+    expect(maskIp("2001:db8:1:2::7")).toBe("2001:db8:1::/48");
+    expect(maskIp(null)).toBe("an unknown address");
   });
 });
 
@@ -97,6 +113,20 @@ describe("windows", () => {
     const ring = new SketchRing(1000, 3, 4);
     for (let t = 0; t < 3000; t += 10) ring.add(t < 1000 ? "old" : "new", t);
     expect(ring.top(1000, 2999, 1)).toEqual({ total: 200, top: [{ key: "new", count: 200 }] });
+  });
+});
+
+describe("seen clicks", () => {
+  it("remembers the last one to two generations of keys, forgets older ones, rarely claims an unseen key", () => {
+    const filter = new SeenFilter(10_000);
+    for (let i = 0; i < 10_000; i++) filter.add(`click-${i}`);
+    for (let i = 10_000; i < 20_000; i++) filter.add(`click-${i}`); // second generation
+    expect(Array.from({ length: 20_000 }, (_, i) => filter.mightHave(`click-${i}`)).every(Boolean)).toBe(true);
+    let wrong = 0;
+    for (let i = 0; i < 100_000; i++) if (filter.mightHave(`other-${i}`)) wrong += 1;
+    expect(wrong / 100_000).toBeLessThan(0.001); // about 1 in 2,500 at most
+    for (let i = 20_000; i < 30_000; i++) filter.add(`click-${i}`); // a third: the first is dropped
+    expect(Array.from({ length: 10_000 }, (_, i) => filter.mightHave(`click-${i}`)).filter(Boolean).length).toBeLessThan(50);
   });
 });
 

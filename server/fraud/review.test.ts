@@ -1,8 +1,9 @@
 // Fraud review through the tRPC router, on the real database: the queue, release and reverse (one or many), the
 // audit trail, rule settings and the block list, with bad input refused and nothing written.
 import { describe, expect, it } from "vitest";
+import { commissionStatusLabel } from "../conversions/labels";
 import { db } from "../db";
-import { callerFor, createManager, createProgram } from "../testing/fixtures";
+import { callerFor, createClicks, createManager, createProgram } from "../testing/fixtures";
 import { createFlaggedCommission } from "./test-support";
 
 const manager = await createManager();
@@ -32,13 +33,39 @@ describe("queue", () => {
     const total = series.reduce((s, h) => ({ clicks: s.clicks + h.clicks, nonBillable: s.nonBillable + h.nonBillable, conversions: s.conversions + h.conversions, flags: s.flags + h.flags }), { clicks: 0, nonBillable: 0, conversions: 0, flags: 0 });
     expect(total).toEqual({ clicks: 5, nonBillable: 1, conversions: 1, flags: 1 });
   });
+
+  it("charts minute by minute around the click of a short-window flag: a one-minute spike stands out", async () => {
+    const program = await createProgram();
+    const minute = 60_000;
+    const spikeAt = new Date(Math.floor(Date.now() / minute) * minute - 20 * minute);
+    await createFlaggedCommission({ program, codes: ["click_velocity"], clickedAt: new Date(spikeAt.getTime() + 30_000) });
+    await createClicks(program.link, 30, { at: new Date(spikeAt.getTime() + 5_000) }); // 30 clicks inside one minute
+    await createClicks(program.link, 2, { at: new Date(spikeAt.getTime() - 10 * minute) });
+
+    const group = (await api.fraud.queue()).find((g) => g.affiliate.id === program.affiliate.id)!;
+    expect(group.detail).toMatchObject({ preferred: true, focus: new Date(spikeAt.getTime() + 30_000) });
+    expect(group.detail).toMatchObject({ from: new Date(spikeAt.getTime() - 30 * minute), to: new Date(spikeAt.getTime() + 31 * minute) });
+
+    const perMinute = await api.fraud.traffic({ affiliateId: program.affiliate.id, from: group.detail.from, to: group.detail.to, resolution: "minute" });
+    expect(perMinute).toHaveLength(61);
+    expect(perMinute.find((b) => b.at.getTime() === spikeAt.getTime())).toMatchObject({ clicks: 30 });
+    expect(perMinute.filter((b) => b.clicks > 0).map((b) => b.clicks)).toEqual([2, 30]);
+    const perHour = await api.fraud.traffic({ affiliateId: program.affiliate.id, from: group.detail.from, to: group.detail.to });
+    expect(perHour.reduce((n, b) => n + b.clicks, 0)).toBe(32); // the same clicks, the spike lost in an hour's bar
+
+    // A minute view is bounded (3 h); a group without a short-window flag opens on the hourly view.
+    const long = await api.fraud.traffic({ affiliateId: program.affiliate.id, from: new Date(Date.now() - 86_400_000), to: new Date(), resolution: "minute" });
+    expect(long).toHaveLength(180);
+    const other = await createFlaggedCommission({ codes: ["click_spamming"] });
+    expect((await api.fraud.queue()).find((g) => g.affiliate.id === other.program.affiliate.id)!.detail.preferred).toBe(false);
+  });
 });
 
 describe("decisions", () => {
   it("release: HELD → PENDING inside the holding period, flags released, audited with who and when", async () => {
     const { commission } = await createFlaggedCommission();
     const result = await api.fraud.decide({ commissionIds: [commission.id], decision: "release", note: "known customer" });
-    expect(result).toEqual({ decided: [{ commissionId: commission.id, from: "HELD", to: "PENDING" }], skipped: [] });
+    expect(result).toEqual({ decided: [{ commissionId: commission.id, from: "HELD", to: "PENDING" }], closed: [], skipped: [] });
     const after = await db.commission.findUniqueOrThrow({ where: { id: commission.id }, include: { fraudFlags: true } });
     expect(after).toMatchObject({ status: "PENDING", heldReason: null });
     expect(after.fraudFlags.every((f) => f.status === "RELEASED" && f.decidedById === manager.id && f.decidedAt)).toBe(true);
@@ -71,6 +98,45 @@ describe("decisions", () => {
     expect(events.map((e) => (e.payload as { commission: { id: string; status: string } }).commission).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       ids.sort().map((id) => expect.objectContaining({ id, status: "reversed" })),
     );
+  });
+
+  it("release of a commission under review: approved when the merchant already approved the sale", async () => {
+    const { commission } = await createFlaggedCommission({ status: "PENDING", conversionStatus: "APPROVED" });
+    const result = await api.fraud.decide({ commissionIds: [commission.id], decision: "release" });
+    expect(result.decided).toEqual([{ commissionId: commission.id, from: "PENDING", to: "APPROVED" }]);
+    expect(await db.commission.findUniqueOrThrow({ where: { id: commission.id } })).toMatchObject({ status: "APPROVED", approvedById: manager.id });
+    const pendingOnly = await createFlaggedCommission({ status: "PENDING" });
+    expect((await api.fraud.decide({ commissionIds: [pendingOnly.commission.id], decision: "release" })).decided[0]!.to).toBe("PENDING");
+  });
+
+  it("reverse tells the affiliate why: the hold's reason, or the checks that sent it to review", async () => {
+    const held = await createFlaggedCommission();
+    const review = await createFlaggedCommission({ status: "PENDING", codes: ["click_velocity", "click_farm"] });
+    await api.fraud.decide({ commissionIds: [held.commission.id, review.commission.id], decision: "reverse" });
+    const rows = await db.commission.findMany({ where: { id: { in: [held.commission.id, review.commission.id] } }, include: { conversion: { select: { status: true } } } });
+    const label = (id: string) => commissionStatusLabel(rows.find((r) => r.id === id)!);
+    expect(label(held.commission.id)).toBe("reversed: the conversion arrived 3.0 s after the click (minimum 10 s)");
+    expect(label(review.commission.id)).toBe("reversed: flagged by the fraud checks (Click velocity, Click farms)");
+    const flags = await db.fraudFlag.findMany({ where: { commissionId: review.commission.id } });
+    expect(flags.every((f) => f.status === "REVERSED" && f.resolution === "reversed by a manager" && f.decidedById === manager.id)).toBe(true);
+  });
+
+  it("a commission already paid or reversed keeps its status; its open flags are closed with that outcome, audited", async () => {
+    const paid = await createFlaggedCommission({ status: "PAID" });
+    const reversed = await createFlaggedCommission({ status: "REVERSED" });
+    const ids = [paid.commission.id, reversed.commission.id];
+    const result = await api.fraud.decide({ commissionIds: ids, decision: "reverse", note: "too late" });
+    expect(result).toEqual({ decided: [], closed: [{ commissionId: paid.commission.id, status: "PAID" }, { commissionId: reversed.commission.id, status: "REVERSED" }], skipped: [] });
+    const rows = await db.commission.findMany({ where: { id: { in: ids } }, include: { fraudFlags: true } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(paid.commission.id)).toMatchObject({ status: "PAID", fraudFlags: [expect.objectContaining({ status: "RELEASED", resolution: "closed by a manager: the commission was already paid", decidedById: manager.id })] });
+    expect(byId.get(reversed.commission.id)).toMatchObject({ status: "REVERSED", fraudFlags: [expect.objectContaining({ status: "REVERSED", resolution: "closed by a manager: the commission was already reversed" })] });
+    expect(await db.auditLog.findFirstOrThrow({ where: { entityId: paid.commission.id } })).toMatchObject({ action: "fraud.close", actorId: manager.id, data: { from: "PAID", to: "PAID", decision: "reverse", note: "too late" } });
+    expect(await db.outboxEvent.count({ where: { merchantId: paid.program.merchant.id, type: "commission.reversed" } })).toBe(0);
+    // Gone from the queue: nothing stays open forever.
+    const queue = await api.fraud.queue();
+    expect(queue.flatMap((g) => g.items.map((i) => i.commission?.id)).filter((id) => ids.includes(id!))).toEqual([]);
+    expect((await api.fraud.history()).find((h) => h.commissionId === paid.commission.id)?.action).toBe("fraud.close");
   });
 
   it("a decided commission is skipped with its reason; the others still go through", async () => {

@@ -1,12 +1,16 @@
 // The manager's review of flagged conversions: the queue (open flags grouped by affiliate), the traffic around
 // them, and the two decisions. Each decision changes the commission, closes its flags and writes an audit row
 // with who and when, all in one transaction:
-//   release  HELD → APPROVED when the holding period is over or the merchant already approved the sale, else
-//            PENDING (the approval job takes it from there); a PENDING commission under review stays PENDING.
-//   reverse  → REVERSED, with a `commission.reversed` outbox event for the merchant's webhooks.
+//   release  HELD or PENDING → APPROVED when the holding period is over or the merchant already approved the sale,
+//            else PENDING (the approval job takes it from there once no flag is open).
+//   reverse  → REVERSED with the reason the affiliate sees ("reversed: …"), and a `commission.reversed` outbox
+//            event for the merchant's webhooks.
+// A commission already PAID or REVERSED cannot change any more: its flags are closed with that outcome.
 import { type Db, type Prisma } from "../db";
 import { commissionPayload, event } from "../conversions/events";
-import { HOUR } from "./traffic";
+import { RESOLUTIONS } from "./flags";
+import { ruleByCode } from "./rules";
+import { HOUR, MINUTE } from "./traffic";
 
 export type Decision = "release" | "reverse";
 
@@ -23,70 +27,94 @@ export async function fraudQueue(db: Db) {
     include: {
       affiliate: { select: { id: true, name: true, email: true } },
       commission: { select: { id: true, status: true, amountMinor: true, currency: true, heldReason: true, holdUntil: true } },
-      conversion: { select: { id: true, txnId: true, fraudScore: true, fraudDecision: true, amountMinor: true, currency: true, createdAt: true, offer: { select: { name: true } } } },
+      conversion: { select: { id: true, txnId: true, fraudScore: true, fraudDecision: true, amountMinor: true, currency: true, createdAt: true, clickedAt: true, offer: { select: { name: true } } } },
     },
   });
-  const groups = new Map<string, { affiliate: (typeof flags)[number]["affiliate"]; items: Map<string, QueueItem>; from: Date; to: Date }>();
+  type Group = { affiliate: (typeof flags)[number]["affiliate"]; items: Map<string, QueueItem>; from: Date; to: Date; focus: Date | null };
+  const groups = new Map<string, Group>();
   for (const flag of flags) {
     let group = groups.get(flag.affiliateId);
-    if (!group) groups.set(flag.affiliateId, (group = { affiliate: flag.affiliate, items: new Map(), from: flag.createdAt, to: flag.createdAt }));
+    if (!group) groups.set(flag.affiliateId, (group = { affiliate: flag.affiliate, items: new Map(), from: flag.createdAt, to: flag.createdAt, focus: null }));
     if (flag.createdAt < group.from) group.from = flag.createdAt;
     if (flag.createdAt > group.to) group.to = flag.createdAt;
+    // Flags come newest first: the focus is the click of the latest short-window flag.
+    if (!group.focus && SHORT_WINDOW_CODES.has(flag.code)) group.focus = flag.conversion?.clickedAt ?? flag.createdAt;
     const key = flag.commissionId ?? flag.id;
     let item = group.items.get(key);
     if (!item) group.items.set(key, (item = { commission: flag.commission, conversion: flag.conversion, flags: [] }));
     item.flags.push({ id: flag.id, code: flag.code, severity: flag.severity, explanation: flag.explanation, evidence: flag.evidence, clickId: flag.clickId, createdAt: flag.createdAt });
   }
-  return [...groups.values()].map((g) => ({
-    affiliate: g.affiliate,
-    /** The window the traffic chart should show: a day before the first flag to an hour after the last. */
-    window: { from: new Date(Math.max(g.from.getTime() - 24 * HOUR, g.to.getTime() - 7 * 24 * HOUR)), to: new Date(g.to.getTime() + HOUR) },
-    items: [...g.items.values()],
-  }));
+  return [...groups.values()].map((g) => {
+    const focusMinute = Math.floor((g.focus ?? g.to).getTime() / MINUTE) * MINUTE;
+    return {
+      affiliate: g.affiliate,
+      /** The window the hourly chart shows: a day before the first flag to an hour after the last. */
+      window: { from: new Date(Math.max(g.from.getTime() - 24 * HOUR, g.to.getTime() - 7 * 24 * HOUR)), to: new Date(g.to.getTime() + HOUR) },
+      /**
+       * The minute-by-minute view: ±30 min around the click of the latest short-window flag (velocity, bursts,
+       * seconds-to-conversion — invisible per hour), shown first when there is one; else around the latest flag.
+       */
+      detail: { from: new Date(focusMinute - DETAIL_MS / 2), to: new Date(focusMinute + DETAIL_MS / 2 + MINUTE), focus: g.focus ?? g.to, preferred: g.focus !== null },
+      items: [...g.items.values()],
+    };
+  });
 }
+
+/** Rules whose window is seconds to minutes: their evidence is only visible minute by minute. */
+const SHORT_WINDOW_CODES = new Set(["click_velocity", "synchronized_burst", "fast_conversion"]);
+const DETAIL_MS = 60 * MINUTE;
 
 interface QueueItem {
   commission: { id: string; status: string; amountMinor: number; currency: string; heldReason: string | null; holdUntil: Date } | null;
-  conversion: { id: string; txnId: string; fraudScore: number; fraudDecision: string; amountMinor: number; currency: string; createdAt: Date; offer: { name: string } } | null;
+  conversion: { id: string; txnId: string; fraudScore: number; fraudDecision: string; amountMinor: number; currency: string; createdAt: Date; clickedAt: Date; offer: { name: string } } | null;
   flags: { id: string; code: string; severity: number; explanation: string; evidence: unknown; clickId: string | null; createdAt: Date }[];
 }
 
+export type Resolution = "hour" | "minute";
+
+/** Bucket length and the longest span each resolution answers (168 hourly or 180 minute buckets at most). */
+const RESOLUTION = { hour: { ms: HOUR, span: 7 * 24 * HOUR }, minute: { ms: MINUTE, span: 3 * HOUR } } as const;
+
 /**
- * Clicks (and the non-billable among them), conversions and flags per hour for one affiliate — the chart next to
- * their flags. Reads clicks and conversions by their (affiliateId, createdAt) indexes; hours without traffic are 0.
+ * Clicks (and the non-billable among them), conversions and flags per hour — or per minute, for short windows —
+ * for one affiliate: the chart next to their flags. Reads clicks and conversions by their (affiliateId, createdAt)
+ * indexes; buckets without traffic are 0.
  */
-export async function affiliateTraffic(db: Db, affiliateId: string, from: Date, to: Date) {
-  const start = Math.floor(from.getTime() / HOUR) * HOUR;
-  const end = Math.min(to.getTime(), start + 7 * 24 * HOUR);
-  const range = [affiliateId, new Date(start), new Date(end)] as const;
+export async function affiliateTraffic(db: Db, affiliateId: string, from: Date, to: Date, resolution: Resolution = "hour") {
+  const { ms, span } = RESOLUTION[resolution];
+  const start = Math.floor(from.getTime() / ms) * ms;
+  const end = Math.min(to.getTime(), start + span);
+  const [id, since, until] = [affiliateId, new Date(start), new Date(end)];
   const [clicks, conversions, flags] = await Promise.all([
-    db.$queryRaw<{ hour: Date; clicks: number; nonBillable: number }[]>`
-      SELECT date_trunc('hour', "createdAt") AS hour, count(*)::int AS clicks,
+    db.$queryRaw<{ at: Date; clicks: number; nonBillable: number }[]>`
+      SELECT date_trunc(${resolution}, "createdAt") AS at, count(*)::int AS clicks,
              count(*) FILTER (WHERE NOT billable)::int AS "nonBillable"
-      FROM clicks WHERE "affiliateId" = ${range[0]} AND "createdAt" >= ${range[1]} AND "createdAt" < ${range[2]}
+      FROM clicks WHERE "affiliateId" = ${id} AND "createdAt" >= ${since} AND "createdAt" < ${until}
       GROUP BY 1`,
-    db.$queryRaw<{ hour: Date; n: number }[]>`
-      SELECT date_trunc('hour', "createdAt") AS hour, count(*)::int AS n
-      FROM conversions WHERE "affiliateId" = ${range[0]} AND "createdAt" >= ${range[1]} AND "createdAt" < ${range[2]}
+    db.$queryRaw<{ at: Date; n: number }[]>`
+      SELECT date_trunc(${resolution}, "createdAt") AS at, count(*)::int AS n
+      FROM conversions WHERE "affiliateId" = ${id} AND "createdAt" >= ${since} AND "createdAt" < ${until}
       GROUP BY 1`,
-    db.$queryRaw<{ hour: Date; n: number }[]>`
-      SELECT date_trunc('hour', "createdAt") AS hour, count(*)::int AS n
-      FROM fraud_flags WHERE "affiliateId" = ${range[0]} AND "createdAt" >= ${range[1]} AND "createdAt" < ${range[2]}
+    db.$queryRaw<{ at: Date; n: number }[]>`
+      SELECT date_trunc(${resolution}, "createdAt") AS at, count(*)::int AS n
+      FROM fraud_flags WHERE "affiliateId" = ${id} AND "createdAt" >= ${since} AND "createdAt" < ${until}
       GROUP BY 1`,
   ]);
-  const byHour = <T extends { hour: Date }>(rows: T[]) => new Map(rows.map((r) => [r.hour.getTime(), r]));
-  const c = byHour(clicks);
-  const v = byHour(conversions);
-  const f = byHour(flags);
+  const byBucket = <T extends { at: Date }>(rows: T[]) => new Map(rows.map((r) => [r.at.getTime(), r]));
+  const c = byBucket(clicks);
+  const v = byBucket(conversions);
+  const f = byBucket(flags);
   const series = [];
-  for (let t = start; t < end; t += HOUR) {
-    series.push({ hour: new Date(t), clicks: c.get(t)?.clicks ?? 0, nonBillable: c.get(t)?.nonBillable ?? 0, conversions: v.get(t)?.n ?? 0, flags: f.get(t)?.n ?? 0 });
+  for (let t = start; t < end; t += ms) {
+    series.push({ at: new Date(t), clicks: c.get(t)?.clicks ?? 0, nonBillable: c.get(t)?.nonBillable ?? 0, conversions: v.get(t)?.n ?? 0, flags: f.get(t)?.n ?? 0 });
   }
   return series;
 }
 
 export interface DecisionResult {
   decided: { commissionId: string; from: string; to: string }[];
+  /** Already paid or reversed: nothing left to decide, their open flags were closed with that outcome. */
+  closed: { commissionId: string; status: string }[];
   skipped: { commissionId: string; reason: string }[];
 }
 
@@ -103,37 +131,38 @@ export async function decideCommissions(db: Db, input: { commissionIds: string[]
         fraudFlags: { where: { status: "OPEN" }, select: { id: true, code: true } },
       },
     });
-    const result: DecisionResult = { decided: [], skipped: [] };
+    const result: DecisionResult = { decided: [], closed: [], skipped: [] };
     const found = new Map(rows.map((r) => [r.id, r]));
     for (const id of ids) {
       const row = found.get(id);
-      const problem = !row
-        ? "no such commission"
-        : row.fraudFlags.length === 0
-          ? "it has no open fraud flags (already decided?)"
-          : row.status === "PAID" || row.status === "REVERSED"
-            ? `it is already ${row.status.toLowerCase()}`
-            : null;
-      if (problem || !row) {
-        result.skipped.push({ commissionId: id, reason: problem ?? "no such commission" });
+      if (!row || row.fraudFlags.length === 0) {
+        result.skipped.push({ commissionId: id, reason: row ? "it has no open fraud flags (already decided?)" : "no such commission" });
         continue;
       }
-      const to = await applyDecision(tx, row, input.decision, actorId, now);
+      // A paid or reversed commission keeps its status whatever is decided; its flags close with that outcome.
+      const final = row.status === "PAID" || row.status === "REVERSED" ? row.status : null;
+      const to = final ?? (await applyDecision(tx, row, input.decision, actorId, now));
       await tx.fraudFlag.updateMany({
         where: { id: { in: row.fraudFlags.map((f) => f.id) } },
-        data: { status: input.decision === "release" ? "RELEASED" : "REVERSED", decidedById: actorId, decidedAt: now },
+        data: {
+          status: (final ? final === "REVERSED" : input.decision === "reverse") ? "REVERSED" : "RELEASED",
+          resolution: RESOLUTIONS[final ?? input.decision],
+          decidedById: actorId,
+          decidedAt: now,
+        },
       });
       await tx.auditLog.create({
         data: {
           actorId,
-          action: `fraud.${input.decision}`,
+          action: final ? "fraud.close" : `fraud.${input.decision}`,
           entityType: "commission",
           entityId: row.id,
-          data: { from: row.status, to, affiliateId: row.affiliateId, conversionId: row.conversionId, flags: row.fraudFlags.map((f) => f.code), note: input.note ?? null },
+          data: { from: row.status, to, decision: input.decision, affiliateId: row.affiliateId, conversionId: row.conversionId, flags: row.fraudFlags.map((f) => f.code), note: input.note ?? null },
           createdAt: now,
         },
       });
-      result.decided.push({ commissionId: row.id, from: row.status, to });
+      if (final) result.closed.push({ commissionId: row.id, status: final });
+      else result.decided.push({ commissionId: row.id, from: row.status, to });
     }
     return result;
   });
@@ -141,10 +170,12 @@ export async function decideCommissions(db: Db, input: { commissionIds: string[]
 
 type LockedRow = Prisma.CommissionGetPayload<{ include: { conversion: { select: { id: true; merchantId: true; txnId: true; status: true } } } }>;
 
-async function applyDecision(tx: Tx, row: LockedRow, decision: Decision, actorId: string, now: Date): Promise<string> {
+async function applyDecision(tx: Tx, row: LockedRow & { fraudFlags: { code: string }[] }, decision: Decision, actorId: string, now: Date): Promise<string> {
   if (decision === "release") {
-    if (row.status !== "HELD") return row.status; // under review only: the commission keeps its course
+    // Under review, a pending commission waited for this (the approval job and merchant approvals skip open flags).
+    if (row.status !== "HELD" && row.status !== "PENDING") return row.status;
     const approve = row.holdUntil <= now || row.conversion.status === "APPROVED";
+    if (!approve && row.status === "PENDING") return "PENDING";
     await tx.commission.update({
       where: { id: row.id },
       data: approve ? { status: "APPROVED", heldReason: null, approvedAt: now, approvedById: actorId } : { status: "PENDING", heldReason: null },
@@ -152,7 +183,9 @@ async function applyDecision(tx: Tx, row: LockedRow, decision: Decision, actorId
     if (approve && row.conversion.status === "PENDING") await tx.conversion.update({ where: { id: row.conversionId }, data: { status: "APPROVED" } });
     return approve ? "APPROVED" : "PENDING";
   }
-  await tx.commission.update({ where: { id: row.id }, data: { status: "REVERSED", reversedAt: now } });
+  // The affiliate sees why: the hold's reason, or (sent to review, never held) which checks flagged it.
+  const reason = row.heldReason ?? reviewReason(row.fraudFlags.map((f) => f.code));
+  await tx.commission.update({ where: { id: row.id }, data: { status: "REVERSED", reversedAt: now, heldReason: reason } });
   const payload = commissionPayload({
     id: row.id,
     kind: row.kind,
@@ -165,7 +198,7 @@ async function applyDecision(tx: Tx, row: LockedRow, decision: Decision, actorId
     status: "REVERSED",
     calculation: row.calculation,
     holdUntil: row.holdUntil,
-    heldReason: row.heldReason,
+    heldReason: reason,
   });
   const outbox = event("commission.reversed", { ...payload, reason: "fraud", reversed_at: now.toISOString() });
   await tx.outboxEvent.create({ data: { id: outbox.id, type: outbox.type, merchantId: row.conversion.merchantId, payload: outbox.payload as Prisma.InputJsonValue, createdAt: now } });
@@ -173,9 +206,15 @@ async function applyDecision(tx: Tx, row: LockedRow, decision: Decision, actorId
   return "REVERSED";
 }
 
+/** "flagged by the fraud checks (Click velocity, Click farms)": rule titles, no personal data. */
+function reviewReason(codes: string[]): string {
+  const titles = [...new Set(codes)].map((code) => ruleByCode(code)?.title ?? code);
+  return `flagged by the fraud checks (${titles.join(", ")})`;
+}
+
 /** The latest fraud decisions with who made them. */
 export async function decisionHistory(db: Db, take = 50) {
-  const logs = await db.auditLog.findMany({ where: { action: { in: ["fraud.release", "fraud.reverse"] } }, orderBy: { createdAt: "desc" }, take });
+  const logs = await db.auditLog.findMany({ where: { action: { in: ["fraud.release", "fraud.reverse", "fraud.close"] } }, orderBy: { createdAt: "desc" }, take });
   const actors = await db.user.findMany({ where: { id: { in: [...new Set(logs.flatMap((l) => (l.actorId ? [l.actorId] : [])))] } }, select: { id: true, name: true, email: true } });
   const byId = new Map(actors.map((a) => [a.id, a]));
   return logs.map((l) => ({ id: l.id, action: l.action, commissionId: l.entityId, data: l.data, at: l.createdAt, actor: l.actorId ? (byId.get(l.actorId) ?? null) : null }));

@@ -1,11 +1,17 @@
 // The engine's I/O on the real database: traffic rebuilt from Postgres at start, clicks followed from the click
-// stream, and manager changes (rules, block list) applied through LISTEN/NOTIFY without a restart.
+// stream, manager changes (rules, thresholds, block list, affiliates' own IPs) and sign-ins applied through
+// LISTEN/NOTIFY without a restart, and the starter block list seeded once.
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { authenticate } from "../auth/options";
 import { db } from "../db";
+import { migrate } from "../db/migrate";
 import { deliverClickEvents, emitClick } from "../tracking/click-events";
-import { callerFor, createManager, createProgram, unique } from "../testing/fixtures";
+import { FIXTURE_PASSWORD, callerFor, createManager, createProgram, unique } from "../testing/fixtures";
+import { createScratchDatabase } from "../testing/scratch-db";
 import { FraudEngine } from "./engine";
 import { type FraudRuntime, rebuildTraffic, startRuntime } from "./runtime";
+import { STARTER_BLOCKLIST, seedStarterBlocklist } from "./starter-blocklist";
 import { DAY, HOUR, MINUTE, SECOND } from "./traffic";
 import type { ConversionCandidate } from "./types";
 
@@ -75,6 +81,7 @@ describe("live updates", () => {
 
   afterAll(async () => {
     await api.fraud.updateRule({ code: "fast_conversion", enabled: true, severity: 60, params: {} });
+    await api.fraud.updateThresholds({ reviewAt: 30, holdAt: 60 });
     await runtime?.stop();
   });
 
@@ -101,6 +108,36 @@ describe("live updates", () => {
     expect(codes(engine, fiveSeconds())).not.toContain("fast_conversion");
   });
 
+  it("applies new score thresholds without a restart", async () => {
+    const program = await createProgram();
+    await api.fraud.updateRule({ code: "fast_conversion", enabled: true, severity: 60, params: {} });
+    await until(() => engine.getConfig().rules.get("fast_conversion")!.enabled, "the rule back on");
+    const decision = () => engine.evaluate(candidate(program, { clickedAt: new Date(Date.now() - 5 * SECOND) })).decision;
+    expect(decision()).toBe("HOLD"); // one rule at 60, holdAt 60
+
+    await api.fraud.updateThresholds({ reviewAt: 50, holdAt: 70 });
+    await until(() => engine.getConfig().thresholds.holdAt === 70, "the new hold threshold");
+    expect(decision()).toBe("REVIEW");
+
+    await api.fraud.updateThresholds({ reviewAt: 65, holdAt: 70 });
+    await until(() => engine.getConfig().thresholds.reviewAt === 65, "the new review threshold");
+    expect(decision()).toBe("PASS");
+  });
+
+  it("applies affiliates' own IPs and customers, and new sign-in IPs, without a restart", async () => {
+    const program = await createProgram();
+    const selfReferral = (fields: Partial<ConversionCandidate>) => engine.evaluate(candidate(program, fields)).flags.find((f) => f.code === "self_referral");
+    expect(selfReferral({ ip: "203.0.113.40", customerId: "own-account" })).toBeUndefined();
+
+    await api.fraud.updateIdentities({ affiliateId: program.affiliate.id, knownIps: ["203.0.113.40"], knownCustomers: ["own-account"] });
+    await until(() => selfReferral({ ip: "203.0.113.40" }) !== undefined, "the listed IP");
+    expect(selfReferral({ customerId: "own-account" })?.evidence).toMatchObject({ signal: "known_customer" });
+
+    await authenticate(program.affiliate.user.email, FIXTURE_PASSWORD, "198.51.100.41");
+    await until(() => selfReferral({ ip: "198.51.100.41" }) !== undefined, "the sign-in IP");
+    expect(selfReferral({ ip: "198.51.100.41" })?.explanation).toBe("the conversion came from 198.51.100.41, an IP this affiliate signed in from");
+  });
+
   it("applies a block-list change without a restart", async () => {
     const program = await createProgram();
     const cidr = `198.19.${1 + Math.floor(Math.random() * 250)}.0/24`;
@@ -114,5 +151,30 @@ describe("live updates", () => {
       await api.fraud.removeBlock({ id: block.id });
     }
     await until(() => !codes(engine, candidate(program, { ip })).includes("non_human"), "the block removed");
+  });
+});
+
+describe("the starter block list", () => {
+  it("is seeded once: a list a manager emptied stays empty on the next boot", async () => {
+    // Seeding depends on the whole table, so this test has a database of its own.
+    const database = await createScratchDatabase("blocklist");
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    pool.on("error", () => {}); // the forced drop below may end a client the pool is still closing
+    try {
+      await migrate(database.url);
+      const count = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ip_blocks`)).rows[0]!.n;
+      expect(await seedStarterBlocklist(pool)).toBe(STARTER_BLOCKLIST.length);
+      expect(await seedStarterBlocklist(pool)).toBe(0); // a second boot
+      expect(await count()).toBe(STARTER_BLOCKLIST.length);
+
+      await pool.query(`DELETE FROM ip_blocks`); // the manager removes every range
+      expect(await seedStarterBlocklist(pool)).toBe(0);
+      expect(await count()).toBe(0);
+      const [marker] = (await pool.query(`SELECT params FROM fraud_rule_configs WHERE code = 'starter_blocklist'`)).rows;
+      expect(marker.params).toMatchObject({ entries: STARTER_BLOCKLIST.length, seededAt: expect.any(String) });
+    } finally {
+      await pool.end();
+      await database.drop();
+    }
   });
 });

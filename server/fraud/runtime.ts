@@ -24,16 +24,16 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
 }
 
-/** Loads rule settings, the block list and affiliates' own IPs/customers into the engine. */
+/** Loads rule settings, the block list and affiliates' own IPs (listed and signed in from) and customers. */
 export async function reloadSettings(engine: FraudEngine, pool: pg.Pool = getPool()): Promise<void> {
   const [rules, blocks, identities] = await Promise.all([
     pool.query<{ code: string; enabled: boolean; severity: number; params: unknown }>(
       `SELECT code, enabled, severity, params FROM fraud_rule_configs`,
     ),
     pool.query<{ cidr: string; label: string }>(`SELECT cidr, label FROM ip_blocks`),
-    pool.query<{ id: string; knownIps: string[]; knownCustomers: string[] }>(
-      `SELECT id, "knownIps", "knownCustomers" FROM affiliates
-       WHERE cardinality("knownIps") > 0 OR cardinality("knownCustomers") > 0`,
+    pool.query<{ id: string; knownIps: string[]; signInIps: string[]; knownCustomers: string[] }>(
+      `SELECT id, "knownIps", "signInIps", "knownCustomers" FROM affiliates
+       WHERE cardinality("knownIps") > 0 OR cardinality("signInIps") > 0 OR cardinality("knownCustomers") > 0`,
     ),
   ]);
   engine.setConfig(rules.rows);

@@ -19,9 +19,17 @@ export function decide(flags: FraudFlagDraft[], thresholds: Thresholds): FraudVe
   return { score, decision, flags, reason: decision === "PASS" ? null : reasonOf(flags) };
 }
 
-/** The affiliate-facing reason: the weightiest explanation, and how many other signals agreed. */
+/** The affiliate-facing reason: the weightiest public explanation, and how many other signals agreed. */
 function reasonOf(flags: FraudFlagDraft[]): string {
   const [top, ...rest] = [...flags].sort((a, b) => b.severity - a.severity);
   if (!top) return "";
-  return rest.length ? `${top.explanation} (and ${rest.length} more signal${rest.length === 1 ? "" : "s"})` : top.explanation;
+  const text = publicExplanationOf(top);
+  return rest.length ? `${text} (and ${rest.length} more signal${rest.length === 1 ? "" : "s"})` : text;
+}
+
+export const publicExplanationOf = (flag: FraudFlagDraft) => flag.publicExplanation ?? flag.explanation;
+
+/** The flags as the merchant's `fraud.flagged` event carries them: code, severity, public explanation. */
+export function publicFlags(flags: readonly FraudFlagDraft[]) {
+  return flags.map((f) => ({ code: f.code, severity: f.severity, explanation: publicExplanationOf(f) }));
 }

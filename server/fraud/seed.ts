@@ -1,12 +1,17 @@
 // Demo data of this feature: two commissions of the demo affiliate held by the checks, so the review queue has
-// something to show. (The starter block list is seeded on boot: see starter-blocklist.ts.)
+// something to show, and the demo affiliate's own IP and customer id for the self-referral rule. (The starter block
+// list is seeded on boot: see starter-blocklist.ts.)
 import { defaultPostbackDeps } from "../conversions/http";
 import { processPostback } from "../conversions/postback";
 import { db } from "../db";
+import { evaluateWithClickRow } from "./click-row";
 import { FraudEngine } from "./engine";
 import { STARTER_BLOCKLIST } from "./starter-blocklist";
 
 export const DEMO_FRAUD_AFFILIATE = "affiliate@demo.test";
+
+/** Listed as the demo affiliate's own (documentation addresses, used by no other demo traffic). */
+export const DEMO_IDENTITIES = { knownIps: ["203.0.113.77"], knownCustomers: ["petal-post-owner"] };
 
 /**
  * Two postbacks for the demo affiliate, sent through the real postback path and judged by a fresh engine: one
@@ -20,7 +25,7 @@ export async function seedDemoFraud({ affiliateEmail = DEMO_FRAUD_AFFILIATE, now
   const engine = new FraudEngine({ log: () => {} });
   engine.setBlocklist(STARTER_BLOCKLIST);
   const base = defaultPostbackDeps();
-  const deps = { ...base, now: () => now, evaluate: engine.evaluate.bind(engine) };
+  const deps = { ...base, now: () => now, evaluate: evaluateWithClickRow.bind(null, engine) };
   const cases = [
     { txn_id: "DEMO-FRAUD-1", clickedAgoMs: 3_000, ip: "198.51.100.23", amount: "123.45" },
     { txn_id: "DEMO-FRAUD-2", clickedAgoMs: 40 * 60_000, ip: "34.118.20.7", amount: "234.56" },
@@ -32,5 +37,6 @@ export async function seedDemoFraud({ affiliateEmail = DEMO_FRAUD_AFFILIATE, now
     if (answer.status !== 200) throw new Error(`demo fraud postback ${params.txn_id} failed: ${JSON.stringify(answer.body)}`);
     ids.push(String(answer.body.conversion_id));
   }
+  await db.affiliate.update({ where: { id: link.affiliateId }, data: DEMO_IDENTITIES });
   return ids;
 }

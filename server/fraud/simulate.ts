@@ -112,16 +112,41 @@ export interface HonestOptions {
   /** Mean conversion rate (each affiliate gets 0.5×–1.5× of it). */
   conversionRate: number;
   random: Random;
+  /**
+   * Share of people behind a shared address: mobile carriers' NAT (a few hundred public IPs in a handful of /24s,
+   * shared by every phone on the network) and offices (one IP for everyone there). 0 by default: home IPs only.
+   */
+  sharedIps?: { carrierNat: number; office: number };
+  /** Share of extra clicks by crawlers and link checkers (bots: redirected, never billable, never converting). */
+  bots?: number;
 }
 
-/** People clicking links and some of them buying later, each from their own home IP and browser. */
+/** Carrier-grade NAT pools: three carriers, each a few /24s of public addresses shared by all its phones. */
+const CARRIER_POOLS = [["172.56.12", "172.56.13", "172.56.40"], ["188.29.164", "188.29.165"], ["37.166.12", "37.166.13", "37.166.14", "37.166.15"]];
+/** Offices: every employee behind one address. */
+const OFFICE_IPS = ["81.56.200.10", "92.184.96.4", "151.41.3.77", "86.140.250.2", "73.92.10.200", "109.190.7.1"];
+const CRAWLERS = ["Googlebot/2.1 (+http://www.google.com/bot.html)", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "facebookexternalhit/1.1", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"];
+
+/** Where one honest person browses from: their home, their phone's carrier NAT, or their office. */
+function personIp(o: HonestOptions): string {
+  const r = o.random();
+  if (o.sharedIps && r < o.sharedIps.carrierNat) return `${pick(o.random, pick(o.random, CARRIER_POOLS))}.${1 + Math.floor(o.random() * 120)}`;
+  if (o.sharedIps && r < o.sharedIps.carrierNat + o.sharedIps.office) return pick(o.random, OFFICE_IPS);
+  return residentialIp(o.random);
+}
+
+/** People clicking links and some of them buying later, each from their home, phone or office IP and browser. */
 export function honestTraffic(o: HonestOptions): SimEvent[] {
   const events: SimEvent[] = [];
   for (const actor of o.affiliates) {
     const rate = o.clicksPerHour * (0.3 + 1.4 * o.random());
     const cr = o.conversionRate * (0.5 + o.random());
     for (let at = o.from + gap(o.random, rate); at < o.to; at += gap(o.random, rate)) {
-      const ip = residentialIp(o.random);
+      if (o.bots && o.random() < o.bots) {
+        const crawler = { ip: residentialIp(o.random), userAgent: pick(o.random, CRAWLERS), isBot: true, billable: false };
+        events.push(click(actor, Math.round(at) + 1, crawler));
+      }
+      const ip = personIp(o);
       const userAgent = browserUserAgent(o.random);
       const c = click(actor, Math.round(at), { ip, userAgent });
       events.push(c);
@@ -130,7 +155,7 @@ export function honestTraffic(o: HonestOptions): SimEvent[] {
       const converted = Math.round(at + honestDelay(o.random));
       if (converted >= o.to) continue;
       const sameDevice = o.random() < 0.7;
-      events.push(conversion(actor, c.click.clickId, Math.round(at), converted, { ip: sameDevice ? ip : residentialIp(o.random) }));
+      events.push(conversion(actor, c.click.clickId, Math.round(at), converted, { ip: sameDevice ? ip : personIp(o) }));
     }
   }
   return events.sort((a, b) => a.at - b.at);
@@ -231,21 +256,33 @@ export function clickFarmAttack(actor: Actor, at: number, random: Random, clicks
   return [...events, conversion(actor, last.clickId, last.at, last.at + 5 * MINUTE, { ip: last.ip })];
 }
 
+/** Bots behind rotating residential proxies: hundreds of clicks an hour from everywhere, all one or two user agents. */
+export function userAgentFarmAttack(actor: Actor, at: number, random: Random, clicks = 400): SimEvent[] {
+  const agents = [USER_AGENTS[1]![1], USER_AGENTS[1]![1].replace("18_1", "18_0")];
+  const events: SimClick[] = [];
+  for (let i = 0; i < clicks; i++) events.push(click(actor, at + Math.floor((i * 50 * MINUTE) / clicks), { ip: residentialIp(random), userAgent: pick(random, agents) }));
+  const last = events.at(-1)!.click;
+  return [...events, conversion(actor, last.clickId, last.at, last.at + 5 * MINUTE, { ip: last.ip })];
+}
+
 /**
- * An affiliate converting at their usual rate for days, then at ten times it over the last day (fake or incentivised
- * conversions). `history` must cover the days before `at`.
+ * An affiliate converting at their usual rate (2%) for days, then at `factor` times it over the last day: 10× is
+ * fake or incentivised conversions, 0.1× junk clicks (bought traffic, spammed clicks) that never buy.
  */
-export function conversionRateAttack(actor: Actor, from: number, at: number, random: Random): SimEvent[] {
+export function conversionRateAttack(actor: Actor, from: number, at: number, random: Random, { factor = 10, perHour = 30 } = {}): SimEvent[] {
   const events: SimEvent[] = [];
-  const perHour = 30;
   const usual = 0.02;
+  let lastClick: SimClick | undefined;
   for (let t = from + gap(random, perHour); t < at + DAY; t += gap(random, perHour)) {
     const ip = residentialIp(random);
     const c = click(actor, Math.round(t), { ip, userAgent: browserUserAgent(random) });
     events.push(c);
-    const cr = t >= at ? usual * 10 : usual;
+    lastClick = c;
+    const cr = t >= at ? usual * factor : usual;
     if (random() < cr) events.push(conversion(actor, c.click.clickId, Math.round(t), Math.round(t) + 20 * MINUTE, { ip }));
   }
+  // One conversion at the very end, judged on the whole day.
+  if (lastClick) events.push(conversion(actor, lastClick.click.clickId, lastClick.at, lastClick.at + 20 * MINUTE, { ip: lastClick.click.ip }));
   return events.sort((a, b) => a.at - b.at);
 }
 

@@ -3,8 +3,13 @@
 // list — each provider publishes its current ranges (AWS ip-ranges.json, Google Cloud cloud.json, Azure service
 // tags, the hosts' RIPE/ARIN registrations); managers extend or trim it on /manager/fraud/rules. VPN and corporate
 // egress ranges are deliberately absent: real people browse through them.
-import { db } from "../db";
+import type pg from "pg";
+import { inTransaction } from "../conversions/transitions";
+import { getPool } from "../db";
 import type { BlockEntry } from "./ip";
+
+/** The fraud_rule_configs row that remembers the starter list was seeded (like the thresholds' row, not a rule). */
+export const STARTER_SEEDED_CODE = "starter_blocklist";
 
 export const STARTER_BLOCKLIST: readonly BlockEntry[] = [
   { cidr: "3.0.0.0/9", label: "Amazon Web Services (EC2)" },
@@ -32,9 +37,32 @@ export const STARTER_BLOCKLIST: readonly BlockEntry[] = [
   { cidr: "108.61.0.0/16", label: "Vultr" },
 ];
 
-/** Inserts the starter ranges when ip_blocks is empty (first boot); returns how many were added. */
-export async function seedStarterBlocklist(): Promise<number> {
-  if ((await db.ipBlock.count()) > 0) return 0;
-  const { count } = await db.ipBlock.createMany({ data: [...STARTER_BLOCKLIST], skipDuplicates: true });
-  return count;
+/**
+ * Seeds the starter ranges once per database: the first boot records it (a `starter_blocklist` settings row) and
+ * inserts them, unless ranges are already there; later boots find the row and leave the list as managers left it —
+ * emptied on purpose included. Returns how many were added. Safe with several instances booting at once: the row's
+ * insert decides which one seeds.
+ */
+export async function seedStarterBlocklist(pool: pg.Pool = getPool()): Promise<number> {
+  const client = await pool.connect();
+  try {
+    return await inTransaction(client, async () => {
+      const first = await client.query(
+        `INSERT INTO fraud_rule_configs (code, enabled, severity, params, "updatedAt")
+         VALUES ($1, true, 0, jsonb_build_object('seededAt', now(), 'entries', $2::int), now())
+         ON CONFLICT (code) DO NOTHING`,
+        [STARTER_SEEDED_CODE, STARTER_BLOCKLIST.length],
+      );
+      if (first.rowCount === 0) return 0;
+      const added = await client.query(
+        `INSERT INTO ip_blocks (cidr, label)
+         SELECT * FROM unnest($1::text[], $2::text[]) WHERE NOT EXISTS (SELECT 1 FROM ip_blocks)
+         ON CONFLICT (cidr) DO NOTHING`,
+        [STARTER_BLOCKLIST.map((b) => b.cidr), STARTER_BLOCKLIST.map((b) => b.label)],
+      );
+      return added.rowCount ?? 0;
+    });
+  } finally {
+    client.release();
+  }
 }

@@ -4,7 +4,16 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { createProgram, unique } from "../testing/fixtures";
 
-export async function createFlaggedCommission(opts: { program?: Awaited<ReturnType<typeof createProgram>>; status?: "HELD" | "PENDING"; holdUntil?: Date; conversionStatus?: "PENDING" | "APPROVED"; codes?: string[] } = {}) {
+export async function createFlaggedCommission(
+  opts: {
+    program?: Awaited<ReturnType<typeof createProgram>>;
+    status?: "HELD" | "PENDING" | "APPROVED" | "PAID" | "REVERSED";
+    holdUntil?: Date;
+    conversionStatus?: "PENDING" | "APPROVED";
+    codes?: string[];
+    clickedAt?: Date;
+  } = {},
+) {
   const program = opts.program ?? (await createProgram());
   const { merchant, offer, affiliate, link } = program;
   const status = opts.status ?? "HELD";
@@ -17,7 +26,7 @@ export async function createFlaggedCommission(opts: { program?: Awaited<ReturnTy
       affiliateId: affiliate.id,
       linkId: link.id,
       clickId,
-      clickedAt: new Date(Date.now() - 3_000),
+      clickedAt: opts.clickedAt ?? new Date(Date.now() - 3_000),
       txnId: unique("txn"),
       amountMinor: 4990,
       currency: "EUR",

@@ -2,9 +2,11 @@
 // click (the click sink's event stream) and every evaluated conversion, and replayed from Postgres at start.
 //
 // Memory is bounded by construction: fixed rings per affiliate, per-window key maps that are dropped whole as
-// time moves on, a capped index of notable clicks, a capped list of recent conversions per affiliate.
+// time moves on, a capped index of notable clicks, a fixed-size filter of the other clicks seen, a capped list of
+// recent conversions per affiliate.
 import { subnetKey } from "./ip";
-import { BoundedMap, KeyedWindowCounter, RingCounter, SketchRing } from "./windows";
+import type { StoredClick } from "./types";
+import { BoundedMap, KeyedWindowCounter, RingCounter, SeenFilter, SketchRing } from "./windows";
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -42,7 +44,10 @@ export interface TrafficConversion {
   customerId: string | null;
 }
 
-/** What a click looked like when it happened; remembered for the conversion that may follow it when notable. */
+/**
+ * What a click looked like: remembered when it happened for the conversion that may follow it (notable clicks), or
+ * read back from its row when this process never saw it.
+ */
 export interface ClickTraits {
   at: number;
   affiliateId: string;
@@ -50,11 +55,17 @@ export interface ClickTraits {
   subnet: string | null;
   userAgent: string | null;
   isBot: boolean;
-  /** Clicks from this IP / its subnet on this affiliate's links in the velocity window ending at this click. */
-  ipClicks: number;
-  subnetClicks: number;
+  /**
+   * Clicks from this IP / its subnet on this affiliate's links in the velocity window ending at this click; null
+   * for a click read from its row (the counts at click time cannot be recovered from one row).
+   */
+  ipClicks: number | null;
+  subnetClicks: number | null;
   velocityWindowMs: number;
 }
+
+/** Traits counted as the click happened (velocity known). */
+export type CountedClickTraits = ClickTraits & { ipClicks: number; subnetClicks: number };
 
 export interface BurstRecord {
   minute: number; // epoch minute
@@ -87,6 +98,8 @@ class AffiliateTraffic {
 export class TrafficState {
   private readonly affiliates = new Map<string, AffiliateTraffic>();
   private readonly clicks: BoundedMap<ClickTraits>;
+  /** The clicks counted here but not remembered (unremarkable): their conversions need no look-up of the row. */
+  private readonly seenClicks: SeenFilter;
   private readonly ipVelocity = new KeyedWindowCounter(10 * SECOND, LIMITS.velocityWindowMs / (10 * SECOND) + 1);
   private readonly subnetVelocity = new KeyedWindowCounter(10 * SECOND, LIMITS.velocityWindowMs / (10 * SECOND) + 1);
   private readonly conversionIps = new KeyedWindowCounter(HOUR, LIMITS.repeatWindowMs / HOUR);
@@ -97,8 +110,9 @@ export class TrafficState {
   private readonly programClicksPerHour = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
   private readonly programConversionsPerHour = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
 
-  constructor(maxNotableClicks = 200_000) {
+  constructor(maxNotableClicks = 200_000, seenClicksPerGeneration = 1_000_000) {
     this.clicks = new BoundedMap(maxNotableClicks);
+    this.seenClicks = new SeenFilter(seenClicksPerGeneration);
   }
 
   private affiliate(id: string): AffiliateTraffic {
@@ -111,7 +125,7 @@ export class TrafficState {
    * Counts one click: constant work (a few bucket increments and reads of a fixed number of buckets). Returns
    * what the click looked like at that moment; the engine decides whether it is worth remembering.
    */
-  recordClick(click: TrafficClick, settings: ClickTimeSettings): ClickTraits {
+  recordClick(click: TrafficClick, settings: ClickTimeSettings): CountedClickTraits {
     const { affiliateId, at } = click;
     const traffic = this.affiliate(affiliateId);
     const subnet = subnetKey(click.ip);
@@ -142,6 +156,11 @@ export class TrafficState {
   /** Keeps a click's traits for the conversion that may follow it (bounded: the oldest are forgotten). */
   rememberClick(clickId: string, traits: ClickTraits): void {
     this.clicks.set(clickId, traits);
+  }
+
+  /** Notes an unremarkable click as seen, without its traits (fixed memory: a Bloom filter). */
+  markSeen(clickId: string): void {
+    this.seenClicks.add(clickId);
   }
 
   /**
@@ -216,6 +235,20 @@ export class TrafficState {
   }
 
   /**
+   * Whether this process counted the click lately: remembered with its traits, or seen as unremarkable (the
+   * filter's rare false "yes" — about 1 in 2,500 — only skips the row look-up for a click seen elsewhere).
+   */
+  sawClick(clickId: string): boolean {
+    return this.clicks.has(clickId) || this.seenClicks.mightHave(clickId);
+  }
+
+  /** The traits of a click read from its row: everything but the velocity at click time. */
+  static traitsOfStored(row: StoredClick, affiliateId: string): ClickTraits {
+    const { ip, userAgent, isBot } = row;
+    return { at: row.at.getTime(), affiliateId, ip, subnet: subnetKey(ip), userAgent, isBot, ipClicks: null, subnetClicks: null, velocityWindowMs: 0 };
+  }
+
+  /**
    * Heavy hitters among an affiliate's subnets and user agents over the window, or null below `minClicks` (most
    * affiliates, most of the time: the sketches are then not merged at all).
    */
@@ -284,13 +317,19 @@ export class TrafficState {
     };
   }
 
-  /** Sizes, for the benchmark's memory report and the metrics. */
+  /** Sizes, and keys the bounded counters refused (counting stops for them), for the metrics and the benchmark. */
   stats() {
     return {
       affiliates: this.affiliates.size,
       notableClicks: this.clicks.size,
       velocityKeys: this.ipVelocity.keyCount() + this.subnetVelocity.keyCount(),
       burstMinutes: this.burstsByMinute.size,
+      overflow: {
+        ip_velocity: this.ipVelocity.overflow,
+        subnet_velocity: this.subnetVelocity.overflow,
+        conversion_ip: this.conversionIps.overflow,
+        conversion_customer: this.conversionCustomers.overflow,
+      },
     };
   }
 }

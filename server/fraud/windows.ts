@@ -267,3 +267,66 @@ export class BoundedMap<V> {
     this.map.set(key, value);
   }
 }
+
+/**
+ * Which keys were added lately, in fixed memory: two generations of a Bloom filter (32 bits and 4 probes per key),
+ * the older dropped whenever the newer holds `perGeneration` keys — so the last `perGeneration` to
+ * 2 × `perGeneration` keys are remembered. `mightHave` never misses a remembered key and wrongly answers yes for
+ * about 1 in 2,500 others at worst (both generations full).
+ */
+export class SeenFilter {
+  private current: Int32Array;
+  private previous: Int32Array;
+  private added = 0;
+  private readonly mask: number;
+
+  constructor(readonly perGeneration = 1_000_000) {
+    let bits = 1024;
+    while (bits < perGeneration * 32) bits *= 2;
+    this.mask = bits - 1;
+    this.current = new Int32Array(bits / 32);
+    this.previous = new Int32Array(bits / 32);
+  }
+
+  add(key: string): void {
+    if (this.added >= this.perGeneration) {
+      [this.previous, this.current] = [this.current, this.previous];
+      this.current.fill(0);
+      this.added = 0;
+    }
+    hashKey(key);
+    for (let i = 0, h = hashes[0]!; i < 4; i++, h = (h + hashes[1]!) | 0) {
+      const bit = h & this.mask;
+      this.current[bit >>> 5]! |= 1 << (bit & 31);
+    }
+    this.added += 1;
+  }
+
+  mightHave(key: string): boolean {
+    hashKey(key);
+    return this.holds(this.current) || this.holds(this.previous);
+  }
+
+  /** Whether every probe of the last hashed key is set in `bits`. */
+  private holds(bits: Int32Array): boolean {
+    for (let i = 0, h = hashes[0]!; i < 4; i++, h = (h + hashes[1]!) | 0) {
+      const bit = h & this.mask;
+      if ((bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
+
+/** Two 32-bit hashes of a string (FNV-1a and a multiply-rotate mix) in one pass, for double hashing. */
+const hashes = new Int32Array(2);
+function hashKey(key: string): void {
+  let a = 0x811c9dc5 | 0;
+  let b = 0x9747b28c | 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul((b ^ c) << 13 | (b ^ c) >>> 19, 0x5bd1e995);
+  }
+  hashes[0] = a;
+  hashes[1] = b | 1; // odd: the probes never repeat a bit
+}

@@ -21,6 +21,24 @@ export function forwardedClient(list: string | null | undefined, trustedHops: nu
   return entry ? normalizeIp(entry) : null;
 }
 
+/**
+ * Set by our server on every request it hands to Next, replacing any the client sent: the client IP as clientIp()
+ * found it, for code running inside Next (the sign-in), which cannot see the socket.
+ */
+export const CLIENT_IP_HEADER = "x-client-ip";
+
+/**
+ * The client IP inside Next: our server's header; without it (plain `next start`/`next dev`, no server of ours in
+ * front) X-Forwarded-For read as server/tracking/web-handler.ts reads it.
+ */
+export function clientIpOfHeaders(headers: Record<string, string | string[] | undefined> | undefined, trustedHops: number): string | null {
+  const first = (name: string) => {
+    const value = headers?.[name];
+    return Array.isArray(value) ? value.join(",") : value;
+  };
+  return first(CLIENT_IP_HEADER) || forwardedClient(first("x-forwarded-for"), Math.max(1, trustedHops));
+}
+
 /** "::ffff:203.0.113.7" (IPv4 on a dual-stack socket) is 203.0.113.7. */
 export function normalizeIp(address: string): string {
   return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;

@@ -1,6 +1,9 @@
 // Our own Node HTTP server. Hot routes (/go, postbacks, metrics, health) are answered here without touching Next;
-// every other request goes to Next's request handler when one is given (none in tests of the hot paths).
+// every other request goes to Next's request handler when one is given (none in tests of the hot paths), carrying
+// the client's IP in CLIENT_IP_HEADER (client-ip.ts).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { env } from "../env";
+import { CLIENT_IP_HEADER, clientIp } from "./client-ip";
 import { health } from "./health";
 import type { HotRoute } from "./types";
 
@@ -14,6 +17,7 @@ export const baseRoutes: HotRoute[] = [{ prefix: "/api/health", methods: ["GET",
 
 export function createAppServer({ routes = [], next }: AppServerOptions = {}) {
   const table = [...baseRoutes, ...routes];
+  const trustedHops = next ? env().TRUST_PROXY : 0;
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
     for (const route of table) {
@@ -29,7 +33,12 @@ export function createAppServer({ routes = [], next }: AppServerOptions = {}) {
         return void Promise.resolve(route.handle(req, res, url)).catch((error) => fail(res, error));
       }
     }
-    if (next) return void next(req, res).catch((error) => fail(res, error));
+    if (next) {
+      const ip = clientIp(req, trustedHops); // replaces the client's own header, if it sent one
+      if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+      else delete req.headers[CLIENT_IP_HEADER];
+      return void next(req, res).catch((error) => fail(res, error));
+    }
     res.writeHead(404, { "content-type": "text/plain" }).end("Not found");
   });
   server.keepAliveTimeout = 65_000;

@@ -1,7 +1,9 @@
 // Fraud review for program managers: the queue, traffic charts, release/reverse decisions and their history, rule
-// settings and the CIDR block list. Each procedure validates its input and hands off to server/fraud.
+// settings, the CIDR block list and affiliates' own IPs and customer ids. Each procedure validates its input and
+// hands off to server/fraud.
 import { z } from "zod";
 import { ruleUpdateSchema, thresholdsSchema } from "../../fraud/config";
+import { identitiesUpdateSchema, listIdentities, updateIdentities } from "../../fraud/identities";
 import { affiliateTraffic, decideCommissions, decisionHistory, fraudQueue } from "../../fraud/review";
 import { addBlock, cidrSchema, listBlocks, listRules, removeBlock, updateRule, updateThresholds } from "../../fraud/settings";
 import { createTRPCRouter, managerProcedure } from "../trpc";
@@ -12,8 +14,12 @@ export const fraudRouter = createTRPCRouter({
   queue: managerProcedure.query(({ ctx }) => fraudQueue(ctx.db)),
 
   traffic: managerProcedure
-    .input(z.object({ affiliateId: id, from: z.date(), to: z.date() }).refine((r) => r.from < r.to, { message: "from must be before to", path: ["to"] }))
-    .query(({ ctx, input }) => affiliateTraffic(ctx.db, input.affiliateId, input.from, input.to)),
+    .input(
+      z
+        .object({ affiliateId: id, from: z.date(), to: z.date(), resolution: z.enum(["hour", "minute"]).default("hour") })
+        .refine((r) => r.from < r.to, { message: "from must be before to", path: ["to"] }),
+    )
+    .query(({ ctx, input }) => affiliateTraffic(ctx.db, input.affiliateId, input.from, input.to, input.resolution)),
 
   decide: managerProcedure
     .input(
@@ -40,4 +46,10 @@ export const fraudRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => addBlock(ctx.db, input, ctx.session.user.id)),
 
   removeBlock: managerProcedure.input(z.object({ id })).mutation(({ ctx, input }) => removeBlock(ctx.db, input.id, ctx.session.user.id)),
+
+  identities: managerProcedure
+    .input(z.object({ search: z.string().trim().max(100).optional() }))
+    .query(({ ctx, input }) => listIdentities(ctx.db, input.search)),
+
+  updateIdentities: managerProcedure.input(identitiesUpdateSchema).mutation(({ ctx, input }) => updateIdentities(ctx.db, input, ctx.session.user.id)),
 });

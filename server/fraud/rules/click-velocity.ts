@@ -3,7 +3,7 @@
 // on by the time a conversion arrives) and read back from the click's traits.
 import { z } from "zod";
 import { LIMITS } from "../traffic";
-import { defineRule } from "./types";
+import { defineRule, maskIp } from "./types";
 
 export const clickVelocity = defineRule({
   code: "click_velocity",
@@ -16,7 +16,8 @@ export const clickVelocity = defineRule({
     maxClicksPerSubnet: z.number().int().min(1).max(100_000).default(40).describe("Most clicks from one /24 in the window"),
   }),
   check({ click }, p) {
-    if (!click) return null;
+    // A click read from its row has no velocity: the counts at click time are not stored.
+    if (!click || click.ipClicks === null || click.subnetClicks === null) return null;
     const windowSeconds = Math.round(click.velocityWindowMs / 1000);
     const evidence = {
       ip: click.ip,
@@ -27,15 +28,18 @@ export const clickVelocity = defineRule({
       maxClicksPerIp: p.maxClicksPerIp,
       maxClicksPerSubnet: p.maxClicksPerSubnet,
     };
+    const within = `on this affiliate's links within ${windowSeconds} s`;
     if (click.ipClicks > p.maxClicksPerIp) {
       return {
-        explanation: `${click.ipClicks} clicks from IP ${click.ip} on this affiliate's links within ${windowSeconds} s (limit ${p.maxClicksPerIp})`,
+        explanation: `${click.ipClicks} clicks from IP ${click.ip} ${within} (limit ${p.maxClicksPerIp})`,
+        publicExplanation: `${click.ipClicks} clicks from one IP address (${maskIp(click.ip)}) ${within} (limit ${p.maxClicksPerIp})`,
         evidence,
       };
     }
     if (click.subnetClicks > p.maxClicksPerSubnet) {
       return {
-        explanation: `${click.subnetClicks} clicks from subnet ${click.subnet} on this affiliate's links within ${windowSeconds} s (limit ${p.maxClicksPerSubnet})`,
+        explanation: `${click.subnetClicks} clicks from subnet ${click.subnet} ${within} (limit ${p.maxClicksPerSubnet})`,
+        publicExplanation: `${click.subnetClicks} clicks from one subnet ${within} (limit ${p.maxClicksPerSubnet})`,
         evidence,
       };
     }

@@ -20,11 +20,10 @@ export const RULES: readonly FraudRule[] = [
   conversionRateAnomaly,
 ];
 
-export const RULE_CODES = RULES.map((r) => r.code);
-
 export function ruleByCode(code: string): FraudRule | undefined {
   return RULES.find((r) => r.code === code);
 }
 
 export { clickFarm, clickSpamming, clickVelocity, conversionRateAnomaly, fastConversion, nonHuman, selfReferral, synchronizedBurst };
+export { ownIpList } from "./types";
 export type { AffiliateProfile, FraudRule, RuleContext, RuleHit } from "./types";

@@ -33,8 +33,10 @@ export const nonHuman = defineRule({
     for (const [who, ip] of [["click", click?.ip], ["conversion", candidate.ip]] as const) {
       const block = blocklist.match(ip);
       if (block) {
+        const range = `${block.cidr} (${block.label}), a blocked data-centre range`;
         return {
-          explanation: `the ${who} came from ${ip}, inside ${block.cidr} (${block.label}), a blocked data-centre range`,
+          explanation: `the ${who} came from ${ip}, inside ${range}`,
+          publicExplanation: `the ${who} came from an IP address inside ${range}`,
           evidence: { signal: "blocked_ip", source: who, ip, cidr: block.cidr, label: block.label },
         };
       }

@@ -1,8 +1,9 @@
-// Self-referral and duplicate customers: the affiliate buying through their own links (their known IPs or customer
-// ids, from their profile) or posing as many customers (one IP or one customer id converting again and again).
+// Self-referral and duplicate customers: the affiliate buying through their own links (an IP they signed in from, or
+// an IP or customer id a manager listed as theirs) or posing as many customers (one IP or one customer id converting
+// again and again).
 import { z } from "zod";
 import { DAY, HOUR, LIMITS } from "../traffic";
-import { defineRule } from "./types";
+import { defineRule, maskIp, ownIpList } from "./types";
 
 export const selfReferral = defineRule({
   code: "self_referral",
@@ -18,15 +19,20 @@ export const selfReferral = defineRule({
   check({ candidate, click, affiliate, traffic, now }, p) {
     const { ip, customerId, affiliateId } = candidate;
     if (p.knownIdentities && affiliate) {
-      if (ip && affiliate.knownIps.has(ip)) {
-        return { explanation: `the conversion came from ${ip}, a known IP of this affiliate`, evidence: { signal: "known_ip", source: "conversion", ip } };
-      }
-      if (click?.ip && affiliate.knownIps.has(click.ip)) {
-        return { explanation: `the click came from ${click.ip}, a known IP of this affiliate`, evidence: { signal: "known_ip", source: "click", ip: click.ip } };
+      for (const [source, address] of [["conversion", ip], ["click", click?.ip ?? null]] as const) {
+        const list = ownIpList(affiliate, address);
+        if (!list) continue;
+        const listed = list === "sign-in" ? "an IP this affiliate signed in from" : "a known IP of this affiliate";
+        return {
+          explanation: `the ${source} came from ${address}, ${listed}`,
+          publicExplanation: `the ${source} came from ${list === "sign-in" ? "an IP address this affiliate signed in from" : "one of this affiliate's known IP addresses"}`,
+          evidence: { signal: "known_ip", source, ip: address, list },
+        };
       }
       if (customerId && affiliate.knownCustomers.has(customerId)) {
         return {
           explanation: `customer ${customerId} is a known account of this affiliate`,
+          publicExplanation: "the customer is a known account of this affiliate",
           evidence: { signal: "known_customer", customerId },
         };
       }
@@ -34,14 +40,18 @@ export const selfReferral = defineRule({
     const windowMs = Math.min(p.windowHours * HOUR, DAY);
     const repeats = traffic.repeats(affiliateId, ip, customerId, windowMs, now);
     if (repeats.fromIp > p.maxConversionsPerIp) {
+      const limit = `within ${p.windowHours} h (limit ${p.maxConversionsPerIp})`;
       return {
-        explanation: `${repeats.fromIp} conversions for this affiliate from IP ${ip} within ${p.windowHours} h (limit ${p.maxConversionsPerIp})`,
+        explanation: `${repeats.fromIp} conversions for this affiliate from IP ${ip} ${limit}`,
+        publicExplanation: `${repeats.fromIp} conversions for this affiliate from one IP address (${maskIp(ip)}) ${limit}`,
         evidence: { signal: "repeated_ip", ip, conversions: repeats.fromIp, windowHours: p.windowHours },
       };
     }
     if (repeats.forCustomer > p.maxConversionsPerCustomer) {
+      const limit = `for this affiliate within ${p.windowHours} h (limit ${p.maxConversionsPerCustomer})`;
       return {
-        explanation: `${repeats.forCustomer} conversions of customer ${customerId} for this affiliate within ${p.windowHours} h (limit ${p.maxConversionsPerCustomer})`,
+        explanation: `${repeats.forCustomer} conversions of customer ${customerId} ${limit}`,
+        publicExplanation: `${repeats.forCustomer} conversions of one customer ${limit}`,
         evidence: { signal: "repeated_customer", customerId, conversions: repeats.forCustomer, windowHours: p.windowHours },
       };
     }

@@ -1,14 +1,24 @@
 // What every fraud rule is: a stable code, a title and a description for the manager, a default severity, zod
 // params whose defaults are the shipped thresholds, and a pure check that returns its human explanation and the
-// evidence behind it — or null when the conversion looks fine to it.
+// evidence behind it — or null when the conversion looks fine to it. Explanations that name a visitor's IP or a
+// customer id come with a public version without them, for the affiliate and the merchant.
 import type { z } from "zod";
-import type { CidrMatcher } from "../ip";
+import { type CidrMatcher, subnetKey } from "../ip";
 import type { ClickTraits, TrafficState } from "../traffic";
 import type { ConversionCandidate } from "../types";
 
 export interface AffiliateProfile {
+  /** Entered by managers. */
   knownIps: ReadonlySet<string>;
+  /** Recorded at the affiliate's sign-ins. */
+  signInIps: ReadonlySet<string>;
   knownCustomers: ReadonlySet<string>;
+}
+
+/** Which of the affiliate's own lists holds `ip`, if any. */
+export function ownIpList(profile: AffiliateProfile | undefined, ip: string | null): "known" | "sign-in" | null {
+  if (!profile || !ip) return null;
+  return profile.knownIps.has(ip) ? "known" : profile.signInIps.has(ip) ? "sign-in" : null;
 }
 
 export interface RuleContext {
@@ -16,7 +26,10 @@ export interface RuleContext {
   /** When the conversion was received (epoch ms): the end of every "recent" window. */
   now: number;
   clickedAt: number;
-  /** The winning click as seen by this process, when it is still in the recent-click index. */
+  /**
+   * The winning click: as this process counted it (a notable click still in the index), else as read from its row
+   * (a click served by another instance, or too old for memory; velocity unknown), else undefined.
+   */
   click: ClickTraits | undefined;
   traffic: TrafficState;
   blocklist: CidrMatcher;
@@ -24,7 +37,10 @@ export interface RuleContext {
 }
 
 export interface RuleHit {
+  /** For managers: may name IPs and customer ids. */
   explanation: string;
+  /** The explanation without personal data, when `explanation` has some (see FraudFlagDraft). */
+  publicExplanation?: string;
   evidence: Record<string, unknown>;
 }
 
@@ -43,6 +59,13 @@ export interface FraudRule<Schema extends z.ZodObject<any> = z.ZodObject<any>> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function defineRule<Schema extends z.ZodObject<any>>(rule: FraudRule<Schema>): FraudRule<Schema> {
   return rule;
+}
+
+/** A visitor's IP as affiliates and merchants may see it: "203.0.113.x", or the /48 network of an IPv6 address. */
+export function maskIp(ip: string | null): string {
+  if (!ip) return "an unknown address";
+  const v4 = /^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$/.exec(ip);
+  return v4 ? `${v4[1]}.x` : (subnetKey(ip) ?? "an IP address");
 }
 
 export const pct = (share: number) => `${Math.round(share * 100)}%`;

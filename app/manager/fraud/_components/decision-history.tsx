@@ -5,9 +5,15 @@ import { Badge, Card, EmptyState } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
 
+const ACTIONS: Record<string, { label: string; tone: "green" | "red" | "gray" }> = {
+  "fraud.release": { label: "Released", tone: "green" },
+  "fraud.reverse": { label: "Reversed", tone: "red" },
+  "fraud.close": { label: "Flags closed", tone: "gray" },
+};
+
 const when = (d: Date) => d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 
-/** Who released or reversed what, and when (from the audit log). */
+/** Who released or reversed what (or closed the flags of a commission already paid or reversed), and when. */
 export function DecisionHistory() {
   const trpc = useTRPC();
   const history = useQuery(trpc.fraud.history.queryOptions());
@@ -25,7 +31,7 @@ export function DecisionHistory() {
               columns={[
                 { header: "When", cell: (r) => when(r.at) },
                 { header: "Who", cell: (r) => r.actor?.name ?? r.actor?.email ?? "system" },
-                { header: "Decision", cell: (r) => <Badge tone={r.action === "fraud.release" ? "green" : "red"}>{r.action === "fraud.release" ? "Released" : "Reversed"}</Badge> },
+                { header: "Decision", cell: (r) => <Badge tone={ACTIONS[r.action]?.tone ?? "gray"}>{ACTIONS[r.action]?.label ?? r.action}</Badge> },
                 { header: "Commission", cell: (r) => <code className="text-xs">{r.commissionId.slice(0, 8)}</code> },
                 {
                   header: "Change",

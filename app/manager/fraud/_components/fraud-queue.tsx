@@ -3,6 +3,7 @@
 // selected (one, several, or across affiliates) and released or reversed after a confirmation that says what
 // will happen.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "~/components/trpc/client";
 import { ActionButton } from "~/components/ui/action-button";
@@ -19,9 +20,13 @@ type Decision = "release" | "reverse";
 
 const CONSEQUENCE: Record<Decision, string> = {
   release:
-    "Held commissions go back to pending, or straight to approved when their holding period is over or the merchant already approved the sale. Their flags are closed as released.",
-  reverse: "The commissions are cancelled (reversed) and the merchant is notified by webhook. Their flags are closed as reversed. This cannot be undone.",
+    "Held commissions go back to pending, or straight to approved when their holding period is over or the merchant already approved the sale; pending ones under review can then be approved. Their flags are closed as released.",
+  reverse:
+    "The commissions are cancelled (reversed), the affiliate sees why, and the merchant is notified by webhook. Their flags are closed as reversed. This cannot be undone.",
 };
+const FINAL_NOTE = "A commission already paid or reversed keeps its status: only its flags are closed.";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const itemId = (item: Item) => item.commission?.id ?? item.flags[0]!.id;
 
@@ -38,8 +43,9 @@ export function FraudQueue() {
     trpc.fraud.decide.mutationOptions({
       onSuccess: (result, input) => {
         const verb = input.decision === "release" ? "Released" : "Reversed";
+        const closed = result.closed.length ? ` Closed the flags of ${plural(result.closed.length, "commission")} already ${[...new Set(result.closed.map((c) => c.status.toLowerCase()))].join(" or ")}.` : "";
         const skipped = result.skipped.map((s) => `${s.commissionId.slice(0, 8)}: ${s.reason}`).join("; ");
-        setMessage({ tone: "ok", text: `${verb} ${result.decided.length} commission${result.decided.length === 1 ? "" : "s"}.${skipped ? ` Skipped ${skipped}.` : ""}` });
+        setMessage({ tone: "ok", text: `${verb} ${plural(result.decided.length, "commission")}.${closed}${skipped ? ` Skipped ${skipped}.` : ""}` });
         setSelected(new Set());
         setConfirming(null);
         setNote("");
@@ -75,7 +81,9 @@ export function FraudQueue() {
           <p className="text-sm font-semibold text-slate-900">
             {confirming.decision === "release" ? "Release" : "Reverse"} {confirming.ids.length} commission{confirming.ids.length === 1 ? "" : "s"}?
           </p>
-          <p className="mt-1 text-sm text-slate-600">{CONSEQUENCE[confirming.decision]}</p>
+          <p className="mt-1 text-sm text-slate-600">
+            {CONSEQUENCE[confirming.decision]} {FINAL_NOTE}
+          </p>
           <label className="mt-3 block text-sm font-medium text-slate-700">
             Note for the audit log (optional)
             <input
@@ -139,13 +147,16 @@ function AffiliateGroup({ group, selected, onToggle, onDecide, busy }: { group: 
         </span>
       }
       actions={
-        <span className="text-xs text-slate-500">
-          {group.items.length} commission{group.items.length === 1 ? "" : "s"}, {flagCount} open flag{flagCount === 1 ? "" : "s"}
+        <span className="flex items-center gap-3 text-xs text-slate-500">
+          {plural(group.items.length, "commission")}, {plural(flagCount, "open flag")}
+          <Link href={`/manager/fraud/identities?q=${encodeURIComponent(group.affiliate.email)}`} className="font-medium text-indigo-700 hover:underline">
+            Known IPs &amp; customers
+          </Link>
         </span>
       }
     >
       <div data-testid={`fraud-group-${group.affiliate.email}`} className="space-y-4">
-        <TrafficChart affiliateId={group.affiliate.id} window={group.window} />
+        <TrafficChart affiliateId={group.affiliate.id} window={group.window} detail={group.detail} />
         <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200">
           {group.items.map((item) => (
             <QueueItem key={itemId(item)} item={item} checked={selected.has(itemId(item))} onToggle={() => onToggle(itemId(item))} onDecide={(d) => onDecide(d, [itemId(item)])} busy={busy} />
