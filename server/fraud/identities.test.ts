@@ -25,10 +25,10 @@ describe("sign-in", () => {
     await authenticate(email, FIXTURE_PASSWORD, "::ffff:198.51.100.8"); // IPv4 on a dual-stack socket
     await authenticate(email, FIXTURE_PASSWORD, "203.0.113.5"); // back to the first: moved to the front
     expect(await signInIps(affiliate.id)).toEqual(["203.0.113.5", "198.51.100.8"]);
-    for (let i = 1; i <= 12; i++) await authenticate(email, FIXTURE_PASSWORD, `2001:db8:${i}::1`);
+    for (let i = 1; i <= 12; i++) await authenticate(email, FIXTURE_PASSWORD, `2a01:4f8:${i}::1`);
     const ips = await signInIps(affiliate.id);
     expect(ips).toHaveLength(SIGN_IN_IPS_KEPT);
-    expect(ips[0]).toBe("2001:db8:12::1");
+    expect(ips[0]).toBe("2a01:4f8:12::1");
     expect(ips).not.toContain("203.0.113.5");
   });
 

@@ -11,6 +11,7 @@ import { commissionPayload, event } from "../conversions/events";
 import { RESOLUTIONS } from "./flags";
 import { ruleByCode } from "./rules";
 import { HOUR, MINUTE } from "./traffic";
+import { wakeRelays } from "../webhooks/wake";
 
 export type Decision = "release" | "reverse";
 
@@ -202,7 +203,7 @@ async function applyDecision(tx: Tx, row: LockedRow & { fraudFlags: { code: stri
   });
   const outbox = event("commission.reversed", { ...payload, reason: "fraud", reversed_at: now.toISOString() });
   await tx.outboxEvent.create({ data: { id: outbox.id, type: outbox.type, merchantId: row.conversion.merchantId, payload: outbox.payload as Prisma.InputJsonValue, createdAt: now } });
-  await tx.$executeRaw`SELECT pg_notify('outbox', '')`; // delivered at commit: the relay wakes for committed rows only
+  await wakeRelays(tx);
   return "REVERSED";
 }
 
