@@ -10,7 +10,8 @@
 import { TRPCError, type AnyProcedure } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createConversion, createManager, createProgram, callerFor } from "../testing/fixtures";
+import { db } from "../db";
+import { callerFor, createConversion, createManager, createProgram, createWebhookEndpoint } from "../testing/fixtures";
 import { appRouter } from "./root";
 import { affiliateProcedure, managerProcedure, merchantProcedure, protectedProcedure } from "./trpc";
 
@@ -139,6 +140,10 @@ const hasInput = (procedure: AnyProcedure) => (procedure._def as unknown as { in
 let mine: Awaited<ReturnType<typeof createProgram>>;
 let theirs: Awaited<ReturnType<typeof createProgram>>;
 let theirConversion: Awaited<ReturnType<typeof createConversion>>;
+let theirEndpoint: Awaited<ReturnType<typeof createWebhookEndpoint>>;
+let theirDeliveryId: string;
+/** The other owner's rows as they were before any call: nothing may change them. */
+let theirRowsBefore: unknown;
 let manager: Awaited<ReturnType<typeof createManager>>;
 let foreignIds: IdPool;
 let users: Record<Role, Parameters<typeof callerFor>[0]>;
@@ -149,6 +154,13 @@ beforeAll(async () => {
   [mine, theirs, manager] = await Promise.all([createProgram(), createProgram({ offer: { payoutModel: "REVSHARE", currency: "USD" } }), createManager()]);
   await createConversion(mine.link);
   theirConversion = await createConversion(theirs.link);
+  theirEndpoint = await createWebhookEndpoint({ merchantId: theirs.merchant.id, url: "https://hooks.theirs.example/in", description: "their endpoint" });
+  theirDeliveryId = (
+    await db.webhookDelivery.create({
+      data: { endpointId: theirEndpoint.id, eventId: `evt_${theirEndpoint.id}`, eventType: "conversion.created", payload: {}, status: "FAILED", nextAttemptAt: null },
+    })
+  ).id;
+  theirRowsBefore = await theirRows();
   users = { AFFILIATE: mine.affiliate.user, MANAGER: manager, MERCHANT: mine.merchantUser };
   foreignIds = {
     strings: {
@@ -158,14 +170,30 @@ beforeAll(async () => {
       conversion: theirConversion.conversion.id,
       commission: theirConversion.commission.id,
       user: theirs.affiliate.user.id,
+      endpoint: theirEndpoint.id,
+      delivery: theirDeliveryId,
     },
     linkId: theirs.link.id,
   };
   secrets = {
     AFFILIATE: [theirs.affiliate.id, theirs.affiliate.name, theirs.affiliate.email, theirs.link.slug, theirConversion.conversion.txnId],
-    MERCHANT: [theirs.merchant.id, theirs.merchant.name, theirs.offer.id, theirs.offer.name, theirConversion.conversion.txnId],
+    MERCHANT: [theirs.merchant.id, theirs.merchant.name, theirs.offer.id, theirs.offer.name, theirConversion.conversion.txnId, theirEndpoint.id, theirEndpoint.url],
   };
 });
+
+/** What the calls with the other owner's ids could have touched. */
+function theirRows() {
+  return Promise.all([
+    db.webhookEndpoint.findUniqueOrThrow({ where: { id: theirEndpoint.id } }),
+    db.webhookDelivery.findUniqueOrThrow({ where: { id: theirDeliveryId } }),
+    db.commission.findUniqueOrThrow({ where: { id: theirConversion.commission.id } }),
+    db.conversion.findUniqueOrThrow({ where: { id: theirConversion.conversion.id } }),
+    db.link.findUniqueOrThrow({ where: { id: theirs.link.id } }),
+    db.offer.findUniqueOrThrow({ where: { id: theirs.offer.id } }),
+    db.merchant.findUniqueOrThrow({ where: { id: theirs.merchant.id } }),
+    db.affiliate.findUniqueOrThrow({ where: { id: theirs.affiliate.id } }),
+  ]);
+}
 
 describe("every procedure", () => {
   it("is discovered from the router", () => {
@@ -214,6 +242,12 @@ describe("every procedure", () => {
         }
       }
     }
+  });
+});
+
+describe("after every procedure was called with the other owner's ids", () => {
+  it("the other owner's rows are exactly as they were", async () => {
+    expect(await theirRows()).toEqual(theirRowsBefore);
   });
 });
 
