@@ -7,6 +7,7 @@ import { managerRouter } from "./routers/manager";
 import { merchantRouter } from "./routers/merchant";
 import { payoutsRouter } from "./routers/payouts";
 import { postbacksRouter } from "./routers/postbacks";
+import { ratesRouter } from "./routers/rates";
 import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   merchant: merchantRouter,
   payouts: payoutsRouter,
   postbacks: postbacksRouter,
+  rates: ratesRouter,
   webhooks: webhooksRouter,
 });
 
