@@ -54,7 +54,7 @@ export interface FxRow {
   createdAt: Date;
 }
 
-const RECENT_ROWS = 100;
+const RECENT_ROWS = 20;
 
 /** The latest rate of each pair (with its age) and the most recently dated rates. */
 export async function listFxRates(db: Db): Promise<{ maxAgeDays: number; pairs: FxPair[]; recent: FxRow[] }> {

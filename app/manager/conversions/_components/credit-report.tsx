@@ -80,7 +80,7 @@ function Details({ report }: { report: Report }) {
             <XAxis dataKey="name" tick={{ fontSize: 12, fill: "#64748b" }} tickLine={false} axisLine={false} interval={0} angle={-20} textAnchor="end" height={60} />
             <YAxis tickFormatter={(v: number) => money(Math.round(v))} tick={{ fontSize: 12, fill: "#64748b" }} tickLine={false} axisLine={false} allowDecimals={false} />
             <Tooltip formatter={(v) => money(Number(v))} contentStyle={{ borderRadius: 8, borderColor: "#e2e8f0", fontSize: 13 }} />
-            <Legend wrapperStyle={{ fontSize: 13 }} />
+            <Legend wrapperStyle={{ fontSize: 13 }} itemSorter={(item) => COLUMNS.findIndex((c) => c.key === item.dataKey)} />
             {COLUMNS.map((c) => (
               <Bar key={c.key} dataKey={c.key} name={c.label} fill={c.colour} radius={[3, 3, 0, 0]} />
             ))}
