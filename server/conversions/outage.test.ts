@@ -191,6 +191,23 @@ describe("postbacks when the database host stops answering", () => {
     expect(await db.conversion.count({ where: { merchantId: merchant.id, txnId: params.txn_id } })).toBe(0);
   });
 
+  it("answers 503 when every pooled connection is busy for longer than the connect limit", async () => {
+    const { merchant, link } = await createProgram();
+    const pool = createPostbackPool(process.env.DATABASE_URL!, timeouts, 1);
+    pools.push(pool);
+    const api = await startPostbackServer({ pool });
+    const busy = await pool.connect(); // the pool's only connection, held elsewhere
+    try {
+      const answer = await within(10 * timeouts.connectMs, api.get({ token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id: unique("busy") }));
+      expect(answer).toMatchObject({ status: 503, body: { error: { code: "unavailable" } } });
+      expect(answer.headers.get("retry-after")).toBe("5");
+    } finally {
+      busy.release();
+      await api.close();
+    }
+    expect((await api.deps.pool.query("SELECT 1 AS ok")).rows).toEqual([{ ok: 1 }]); // free again: it recovers
+  });
+
   it("has the database cancel a statement stuck behind a lock, so nothing commits after the 503", async () => {
     const { merchant, offer, affiliate, link } = await createProgram();
     const api = await startPostbackServer({ pool: ownPool(process.env.DATABASE_URL!, { ...timeouts, queryMs: 10_000 }) });

@@ -17,7 +17,7 @@ describe("merchant postback set-up", () => {
     const { merchant, merchantUser } = await createProgram();
     const setup = await callerFor(merchantUser).postbacks.setup();
     expect(setup.tokenPrefix).toBe(merchant.postbackToken.slice(0, 6));
-    for (const macro of ["{click_id}", "{order_id}", "{amount}", "{currency}", "{status}", "{event}", "{customer_id}", "{customer_ip}", "{sub1}", "{sub5}"]) {
+    for (const macro of ["{click_id}", "{order_id}", "{amount}", "{currency}", "{status}", "{event}", "{customer_id}", "{customer_ip}", "{touches}", "{sub1}", "{sub5}"]) {
       expect(setup.template).toContain(macro);
     }
     expect(setup.template).toMatch(/\/api\/postback\?token=YOUR_TOKEN&click_id=\{click_id\}&txn_id=\{order_id\}/);
