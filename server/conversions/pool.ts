@@ -1,6 +1,6 @@
-// The postback path's own connection pool. Separate from the app's (Prisma, pages) so that page traffic cannot
-// take intake's connections, and so it can carry the time limits a postback needs without imposing them on
-// reports and migrations:
+// The postback path's own connection pool (the approval job uses it too). Separate from the app's (Prisma, pages)
+// so that page traffic cannot take intake's connections, and so it can carry the time limits a postback needs
+// without imposing them on reports and migrations:
 //   - connect: waiting for a connection (a new one, or a free one of a busy pool) — then 503;
 //   - statement (server side, `statement_timeout` sent at connection start, so it costs no round trip): the
 //     database cancels a statement that runs longer, so it never commits after we answered 503;
@@ -32,6 +32,8 @@ export function createPostbackPool(connectionString: string, timeouts: PostbackT
     query_timeout: timeouts.queryMs,
     idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
     application_name: "postbacks",
+    // Scripts that send postbacks in-process (the demo seed, benchmarks) exit without closing it.
+    allowExitOnIdle: true,
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", (error) => console.error("[postbacks] idle client error:", error.message));

@@ -203,13 +203,13 @@ const LOG_COLUMNS = ["merchantId", "method", "params", "outcome", "reasonCode", 
  * The one INSERT into postback_logs: `values` gives each column's SQL expression (a placeholder, a literal, a CTE
  * column), `from` what they are selected from, if anything.
  */
-export function insertLogSql(values: Record<(typeof LOG_COLUMNS)[number], string>, from = ""): string {
+function insertLogSql(values: Record<(typeof LOG_COLUMNS)[number], string>, from = ""): string {
   return `INSERT INTO postback_logs (${LOG_COLUMNS.map((c) => `"${c}"`).join(", ")})
   SELECT ${LOG_COLUMNS.map((c) => values[c]).join(", ")} ${from}`;
 }
 
 /** The one INSERT into outbox_events: `events` is a jsonb array of OutboxDraft, `from` an optional driving CTE. */
-export function insertEventsSql({ merchantId, events, at }: { merchantId: string; events: string; at: string }, from = ""): string {
+function insertEventsSql({ merchantId, events, at }: { merchantId: string; events: string; at: string }, from = ""): string {
   return `INSERT INTO outbox_events (id, type, "merchantId", payload, "createdAt")
   SELECT e.id, e.type, ${merchantId}, e.payload, ${at} FROM ${from ? `${from}, ` : ""}jsonb_to_recordset(${events}) AS e(id text, type text, payload jsonb)`;
 }
