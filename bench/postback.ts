@@ -151,7 +151,7 @@ async function main() {
     const hash = hashPostbackToken(TOKEN);
     const ceilingTxns: string[] = [];
     const logRow = (outcome: "DUPLICATE" | "REJECTED", conversionId: string | null, i: number) => ({
-      merchantId: "m-bench", method: "GET", params: { txn_id: `c-${i}`, amount: "49.90" }, outcome, reasonCode: outcome.toLowerCase(), message: "bench",
+      merchantId: "m-bench", method: "GET", params: { txn_id: `c-${i}`, amount: "49.90" }, outcome, reasonCode: outcome === "REJECTED" ? ("forged_click" as const) : ("duplicate" as const), message: "bench",
       httpStatus: outcome === "REJECTED" ? 400 : 200, conversionId, ip: "127.0.0.1", receivedAt: new Date(),
     });
     const viaSql = (prefix: string) => async (kind: Kind, i: number) => {
@@ -165,7 +165,7 @@ async function main() {
         const txn = kind === "retry" && ceilingTxns.length ? ceilingTxns[(i * 7919) % ceilingTxns.length]! : `${prefix}-${i}-${randomUUID()}`;
         const click = clickFor(i);
         const monthStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
-        const context = (await store.readContext(client, [hash, txn, links[i % links.length], null, monthStart, at.toISOString().slice(0, 10), "EUR"]))!;
+        const context = (await store.readContext(client, { tokenHash: hash, txnId: txn, clickLinkId: links[i % links.length]!, customerId: null, monthStart, day: at.toISOString().slice(0, 10), currency: "EUR", touchLinkIds: [] }))!;
         if (context.existing_id) {
           await store.writeLog(client, logRow("DUPLICATE", context.existing_id, i));
           return "duplicate" as const;

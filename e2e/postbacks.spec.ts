@@ -51,3 +51,23 @@ test("the manager filters pending commissions and approves one", async ({ page }
   await page.getByRole("button", { name: "Approve selected (1)" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Approved 1 commission." })).toBeVisible();
 });
+
+test("the manager filters conversions by their status and compares attribution models", async ({ page }) => {
+  await signIn(page, "manager@demo.test");
+  await page.getByRole("link", { name: "Conversions" }).click();
+  const conversions = page.getByRole("table", { name: "Conversions" });
+  await expect(conversions.getByRole("row").nth(1)).toBeVisible();
+  await page.getByLabel("Conversion status").selectOption("REFUNDED");
+  await expect(conversions.getByRole("row").nth(1)).toBeVisible();
+  await expect(conversions.getByText(/^(pending|approved)$/)).toHaveCount(0);
+
+  await page.getByRole("tab", { name: "Credit models" }).click();
+  await expect(page.getByTestId("credit-summary")).toContainText("reached through more than one click");
+  await expect(page.getByTestId("credit-chart").locator(".recharts-rectangle").first()).toBeVisible();
+  const table = page.getByRole("table", { name: "Credit by affiliate" });
+  await expect(table.getByRole("columnheader", { name: "Position-based" })).toBeVisible();
+  await page.getByLabel("Currency").selectOption("EUR");
+  await expect(table.getByRole("row").nth(1)).toContainText("€");
+  await page.getByLabel("Currency").selectOption("USD");
+  await expect(table.getByRole("row").nth(1)).toContainText("$");
+});

@@ -18,6 +18,7 @@ export async function seedIfEmpty(): Promise<boolean> {
 async function main() {
   const { bootstrap } = await import("../server/bootstrap");
   const { closeDb } = await import("../server/db");
+  const { closePostbackPool } = await import("../server/conversions/pool");
   const { localPostgres } = await bootstrap();
   try {
     const started = Date.now();
@@ -26,6 +27,7 @@ async function main() {
     console.log(`Demo logins (password: ${DEMO_LOGINS.password}):`);
     for (const email of DEMO_LOGINS.emails) console.log(`  ${email}`);
   } finally {
+    await closePostbackPool(); // the fraud demo's postbacks went through it
     await closeDb();
     await localPostgres?.stop();
   }

@@ -16,6 +16,7 @@ const MANAGER: NavItem[] = [
   { href: "/manager", label: "Overview" },
   { href: "/manager/links", label: "Links" },
   { href: "/manager/conversions", label: "Conversions" },
+  { href: "/manager/rates", label: "Rates" },
   { href: "/manager/payouts", label: "Payouts" },
   { href: "/manager/fraud", label: "Fraud" },
   { href: "/manager/settings", label: "Settings" },

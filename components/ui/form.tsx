@@ -1,9 +1,35 @@
 "use client";
 // Form pieces shared by every page: the input style, a labelled field with its hint or error, a form-level
-// message, and the per-field messages of a tRPC BAD_REQUEST (the zod issues our errorFormatter puts in
-// `data.zodError`, the same messages the client-side check shows).
+// message, a submit button, and the field messages of a tRPC BAD_REQUEST — `fieldErrors` for flat forms (the
+// zod issues our errorFormatter puts in `data.zodError`, or a client-side check's), `issuesByField` for nested
+// ones ("params.minClicks").
 import type { ReactNode } from "react";
 import { z } from "zod";
+
+type Issue = { path?: (string | number)[]; message: string };
+
+/**
+ * A BAD_REQUEST from a zod input carries its issues as JSON in the message. Returns them by dotted path
+ * ("params.minClicks", "cidr"), plus `_` for a message that is not a list of issues (conflict, network…).
+ */
+export function issuesByField(error: { message: string }): Record<string, string> {
+  try {
+    const issues = JSON.parse(error.message) as Issue[];
+    if (Array.isArray(issues)) return Object.fromEntries(issues.map((i) => [(i.path ?? []).join(".") || "_", i.message]));
+  } catch {
+    // not JSON: a plain message
+  }
+  return { _: error.message };
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+type ServerError = { message: string; data?: { zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | null };
+
+/** First message per top-level field, from a client-side zod check or from the server's answer. */
+export function fieldErrors(error: z.ZodError | ServerError): FieldErrors {
+  const fields = error instanceof z.ZodError ? z.flattenError(error).fieldErrors : (error.data?.zodError?.fieldErrors ?? {});
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v as string[] | undefined)?.[0]]));
+}
 
 export const inputClass =
   "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
@@ -25,15 +51,6 @@ export function FormMessage({ tone, children }: { tone: "ok" | "error"; children
       {children}
     </p>
   );
-}
-
-export type FieldErrors = Partial<Record<string, string>>;
-type ServerError = { message: string; data?: { zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | null };
-
-/** First message per field, from a client-side zod check or from the server's answer. */
-export function fieldErrors(error: z.ZodError | ServerError): FieldErrors {
-  const fields = error instanceof z.ZodError ? z.flattenError(error).fieldErrors : (error.data?.zodError?.fieldErrors ?? {});
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v as string[] | undefined)?.[0]]));
 }
 
 export function SubmitButton({ pending, label, pendingLabel }: { pending: boolean; label: string; pendingLabel: string }) {

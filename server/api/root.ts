@@ -8,6 +8,7 @@ import { merchantRouter } from "./routers/merchant";
 import { payoutsRouter } from "./routers/payouts";
 import { postbacksRouter } from "./routers/postbacks";
 import { programRouter } from "./routers/program";
+import { ratesRouter } from "./routers/rates";
 import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   payouts: payoutsRouter,
   postbacks: postbacksRouter,
   program: programRouter,
+  rates: ratesRouter,
   webhooks: webhooksRouter,
 });
 

@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, it, vi } from "vitest";
 import { db, getPool } from "../db";
+import { withDatabase } from "../db/local-postgres";
 import { clickIdFor, createConversion, createManager, createProgram, unique } from "../testing/fixtures";
 import { approveCommissions, approveDueCommissions, startApprovalJob } from "./approval";
 import { startPostbackServer } from "./testing";
@@ -26,10 +28,34 @@ describe("approval after the holding period", () => {
     }
   });
 
-  it("runs as a job that can be stopped", async () => {
-    const job = startApprovalJob({ pool: getPool(), intervalMs: 3_600_000, registerShutdown: false });
-    await expect(job.runOnce()).resolves.toBeGreaterThanOrEqual(0);
-    await job.stop();
+  it("runs as a job: a round approves what is due by its clock", async () => {
+    // The job's clock is in 2001, so it only sees this test's commission (others are due decades later).
+    const { link } = await createProgram();
+    const { commission } = await createConversion(link, { at: new Date("2001-01-01T00:00:00Z"), commission: { holdUntil: new Date("2001-01-05T00:00:00Z") } });
+    const job = startApprovalJob({ pool: getPool(), intervalMs: 3_600_000, registerShutdown: false, now: () => new Date("2001-01-05T00:00:00Z") });
+    try {
+      expect(await job.runOnce()).toBe(1);
+      expect(await db.commission.findUniqueOrThrow({ where: { id: commission.id } })).toMatchObject({ status: "APPROVED", approvedAt: new Date("2001-01-05T00:00:00Z") });
+      expect(await job.runOnce()).toBe(0);
+    } finally {
+      await job.stop();
+    }
+  });
+
+  it("reports a failed round and keeps running", async () => {
+    const broken = new pg.Pool({ connectionString: withDatabase(process.env.DATABASE_URL!, `missing_${unique("db").replace("-", "_")}`) });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const job = startApprovalJob({ pool: broken, intervalMs: 3_600_000, registerShutdown: false });
+    try {
+      expect(await job.runOnce()).toBe(0);
+      expect(await job.runOnce()).toBe(0); // a new round after the failed one, not a stuck promise
+      expect(errors).toHaveBeenCalledTimes(2);
+      expect(errors.mock.calls[0]![0]).toBe("[approvals] round failed (retried next round):");
+    } finally {
+      errors.mockRestore();
+      await job.stop();
+      await broken.end();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // Approval: a PENDING commission becomes APPROVED (payable) when its holding period ends — by a periodic job in
 // the server process — or earlier, when a program manager approves it. Its conversion moves to APPROVED with it.
 // HELD commissions, and pending ones with open fraud flags, are not touched here: fraud review decides them.
+// Lock order (see transitions.ts): commissions first, then their conversions — as refunds do.
 import type { Db } from "../db";
 import { withoutOpenFraudFlags } from "../fraud/flags";
 import { onShutdown } from "../lifecycle";
@@ -41,11 +42,19 @@ export interface ApprovalJob {
   stop(): Promise<void>;
 }
 
-/** Starts the periodic approval; stopped by the server's shutdown hooks. */
-export function startApprovalJob({ pool, intervalMs = 60_000, registerShutdown = true }: { pool: Queryable; intervalMs?: number; registerShutdown?: boolean }): ApprovalJob {
+export interface ApprovalJobOptions {
+  pool: Queryable;
+  intervalMs?: number;
+  registerShutdown?: boolean;
+  /** The job's clock (tests run it in the past, so it only sees their own rows). */
+  now?: () => Date;
+}
+
+/** Starts the periodic approval; stopped by the server's shutdown hooks. A failed round is logged and retried. */
+export function startApprovalJob({ pool, intervalMs = 60_000, registerShutdown = true, now = () => new Date() }: ApprovalJobOptions): ApprovalJob {
   let running: Promise<number> | null = null;
   const runOnce = () =>
-    (running ??= approveDueCommissions(pool)
+    (running ??= approveDueCommissions(pool, { now: now() })
       .catch((error) => {
         console.error("[approvals] round failed (retried next round):", (error as Error).message);
         return 0;
@@ -76,9 +85,10 @@ export interface ApproveOutcome {
 export async function approveCommissions(db: Db, ids: readonly string[], actorId: string): Promise<ApproveOutcome> {
   const unique = [...new Set(ids)];
   return db.$transaction(async (tx) => {
-    // Lock the rows so a concurrent refund or payout run cannot interleave between the check and the update.
+    // Lock the rows (by id, then their conversions: the program's lock order) so a concurrent refund or payout run
+    // cannot interleave between the check and the update.
     const rows = await tx.$queryRaw<{ id: string; status: string; conversionId: string }[]>`
-      SELECT id, status::text, "conversionId" FROM commissions WHERE id = ANY(${unique}) FOR UPDATE`;
+      SELECT id, status::text, "conversionId" FROM commissions WHERE id = ANY(${unique}) ORDER BY id FOR UPDATE`;
     const pending = rows.filter((r) => r.status === "PENDING");
     const now = new Date();
     if (pending.length) {

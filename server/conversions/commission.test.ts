@@ -2,13 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_MINOR } from "../money/amount";
 import { divHalfEven } from "../money/rounding";
-import { type CommissionInput, type FxQuote, computeCommission, percent } from "./commission";
+import { formatBps } from "../money";
+import { type CommissionInput, type FxQuote, FX_MAX_AGE_DAYS, computeCommission } from "./commission";
 
 const revshare = (bps: number, currency = "EUR") => ({ payoutModel: "REVSHARE" as const, cpaAmountMinor: null, revshareBps: bps, currency });
 const cpa = (amount: number, currency = "EUR") => ({ payoutModel: "CPA" as const, cpaAmountMinor: amount, revshareBps: null, currency });
 
 function input(over: Partial<CommissionInput>): CommissionInput {
-  return { offer: revshare(1500), tiers: [], override: null, conversionNumber: 1, sale: { amountMinor: 4990, currency: "EUR" }, fx: null, ...over };
+  return { offer: revshare(1500), tiers: [], override: null, conversionNumber: 1, sale: { amountMinor: 4990, currency: "EUR" }, fx: null, saleDay: "2026-11-21", ...over };
 }
 
 function amountOf(result: ReturnType<typeof computeCommission>): number {
@@ -59,9 +60,9 @@ function quote(base: string, quoteCurrency: string, rate: string, asOf = "2026-1
   return { id: `fx-${base}-${quoteCurrency}`, base, quote: quoteCurrency, rate, asOf };
 }
 
-describe("percent", () => {
+describe("formatBps", () => {
   it("writes basis points exactly", () => {
-    expect([10_000, 1500, 1250, 1205, 100, 10, 1, 0].map(percent)).toEqual(["100%", "15%", "12.5%", "12.05%", "1%", "0.1%", "0.01%", "0%"]);
+    expect([10_000, 1500, 1250, 1205, 100, 10, 1, 0, -250].map((bps) => formatBps(bps))).toEqual(["100%", "15%", "12.5%", "12.05%", "1%", "0.1%", "0.01%", "0%", "-2.5%"]);
   });
 });
 
@@ -95,6 +96,20 @@ describe("computeCommission with FX", () => {
     expect(computeCommission(input({ sale: { amountMinor: 100, currency: "USD" } }))).toMatchObject({ ok: false, code: "fx_rate_missing" });
     expect(computeCommission(input({ sale: { amountMinor: 100, currency: "USD" }, fx: quote("GBP", "EUR", "1.15") }))).toMatchObject({ ok: false, code: "fx_rate_missing" });
     expect(computeCommission(input({ sale: { amountMinor: 100, currency: "USD" }, fx: quote("USD", "EUR", "0") }))).toMatchObject({ ok: false, code: "fx_rate_missing" });
+  });
+
+  it(`uses a rate up to ${FX_MAX_AGE_DAYS} days older than the sale, and refuses an older one as stale`, () => {
+    const sale = { amountMinor: 10_850, currency: "USD" };
+    const edge = computeCommission(input({ sale, saleDay: "2026-11-27", fx: quote("EUR", "USD", "1.0850000000", "2026-11-20") }));
+    expect(edge).toMatchObject({ ok: true, amountMinor: 1500 });
+    const stale = computeCommission(input({ sale, saleDay: "2026-11-28", fx: quote("EUR", "USD", "1.0850000000", "2026-11-20") }));
+    expect(stale).toEqual({
+      ok: false,
+      code: "fx_rate_stale",
+      message: "The latest stored USD→EUR exchange rate is from 2026-11-20, 8 days before the sale; rates older than 7 days are not used. The program manager must add a current rate.",
+    });
+    // Across a month and a year boundary, counted in whole UTC days.
+    expect(computeCommission(input({ sale, saleDay: "2027-01-02", fx: quote("EUR", "USD", "1.085", "2026-12-26") }))).toMatchObject({ ok: true });
   });
 
   it("equals the exact product rounded once, for any amount and rate (property)", () => {

@@ -9,7 +9,11 @@
 // Rounding: the exact result is a fraction of integers, rounded once at the end, half-even (see server/money).
 // With FX the sale is not rounded into the offer's currency first: amount × rate × bps is computed exactly and
 // rounded once. CPA amounts are already in the offer's currency, so a CPA commission never needs an FX rate.
-import { minorToDecimal } from "../money";
+//
+// FX staleness: the rate used is the latest stored on or before the sale's day (UTC), and it must be at most
+// FX_MAX_AGE_DAYS older than that day. Rates are published on business days, so a week covers weekends and
+// holidays; an older one means nobody keeps the rates up to date, and paying on it would be a guess (fx_rate_stale).
+import { formatBps, minorToDecimal, trimZeros } from "../money";
 import { MAX_MINOR, supportedExponent } from "../money/amount";
 import { type Rational, divHalfEven, parseDecimal, pow10 } from "../money/rounding";
 
@@ -38,6 +42,9 @@ export interface FxQuote {
   asOf: string; // YYYY-MM-DD
 }
 
+/** The oldest FX rate still used, in days before the sale's day. */
+export const FX_MAX_AGE_DAYS = 7;
+
 export interface CommissionInput {
   offer: OfferRate;
   tiers: readonly Tier[];
@@ -50,11 +57,13 @@ export interface CommissionInput {
   sale: { amountMinor: number; currency: string };
   /** A rate between the sale's and the offer's currency (either direction), when they differ. */
   fx: FxQuote | null;
+  /** The sale's day (UTC, YYYY-MM-DD): the FX rate must be at most FX_MAX_AGE_DAYS older. */
+  saleDay: string;
 }
 
 export type CommissionResult =
   | { ok: true; amountMinor: number; currency: string; calculation: string; fxRateId: string | null }
-  | { ok: false; code: "fx_rate_missing" | "offer_misconfigured" | "commission_overflow"; message: string };
+  | { ok: false; code: "fx_rate_missing" | "fx_rate_stale" | "offer_misconfigured" | "commission_overflow"; message: string };
 
 interface ChosenRate {
   value: number;
@@ -86,7 +95,7 @@ export function computeCommission(input: CommissionInput): CommissionResult {
   }
 
   const bps = BigInt(rate.value);
-  const share = percent(rate.value);
+  const share = formatBps(rate.value);
   if (sale.currency === offer.currency) {
     const amount = divHalfEven(BigInt(sale.amountMinor) * bps, 10_000n);
     return finish(amount, offer.currency, `${share} of ${money(sale.amountMinor, sale.currency)}${note} = ${money(amount, offer.currency)}`, null);
@@ -94,6 +103,14 @@ export function computeCommission(input: CommissionInput): CommissionResult {
 
   const fx = input.fx ? fxFactor(input.fx, sale.currency, offer.currency) : null;
   if (!fx) return { ok: false, code: "fx_rate_missing", message: `No stored ${sale.currency}→${offer.currency} exchange rate on or before the conversion date.` };
+  const age = daysBetween(input.fx!.asOf, input.saleDay);
+  if (age > FX_MAX_AGE_DAYS) {
+    return {
+      ok: false,
+      code: "fx_rate_stale",
+      message: `The latest stored ${sale.currency}→${offer.currency} exchange rate is from ${input.fx!.asOf}, ${age} days before the sale; rates older than ${FX_MAX_AGE_DAYS} days are not used. The program manager must add a current rate.`,
+    };
+  }
   // sale minor → sale major (÷10^es) → offer major (×rate) → offer minor (×10^eo); then × bps / 10 000.
   const es = pow10(supportedExponent(sale.currency) ?? 2);
   const eo = pow10(supportedExponent(offer.currency) ?? 2);
@@ -121,12 +138,7 @@ export function fxFactor(quote: FxQuote, from: string, to: string): { rate: Rati
   return null;
 }
 
-/** Basis points as an exact percentage: 1500 → "15%", 1250 → "12.5%", 1 → "0.01%" (digits moved, no float). */
-export function percent(bps: number): string {
-  const digits = String(bps).padStart(3, "0");
-  return `${trimZeros(`${digits.slice(0, -2)}.${digits.slice(-2)}`)}%`;
-}
-
-function trimZeros(decimal: string): string {
-  return decimal.includes(".") ? decimal.replace(/\.?0+$/, "") : decimal;
+/** Whole days from one UTC date (YYYY-MM-DD) to another. */
+function daysBetween(from: string, to: string): number {
+  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 }

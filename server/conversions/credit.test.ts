@@ -1,53 +1,49 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { extendTouchPath, MAX_TOUCHES, withinAttributionWindow, DAY_MS } from "./attribution";
+import { type TouchLink, DAY_MS, MAX_TOUCHES, buildTouchPath, checkTouches, withinAttributionWindow } from "./attribution";
 import { CREDIT_MODELS, type Touch, apportion, creditByAffiliate } from "./credit";
 
 const touch = (affiliateId: string, i: number): Touch => ({ clickId: `c${i}`, affiliateId, at: new Date(Date.UTC(2026, 10, 1 + i)).toISOString() });
 const path = (...affiliates: string[]) => affiliates.map(touch);
+const amounts = (credits: { amountMinor: bigint }[]) => credits.map((c) => c.amountMinor);
 
 describe("credit models", () => {
-  it("gives everything to the last or the first touch", () => {
-    expect(creditByAffiliate(1000, path("a", "b", "c"), "last_click")).toEqual([
-      { affiliateId: "a", amountMinor: 0 },
-      { affiliateId: "b", amountMinor: 0 },
-      { affiliateId: "c", amountMinor: 1000 },
+  it("gives everything to the first touch under first click", () => {
+    expect(creditByAffiliate(1000n, ["a", "b", "c"], "first_click")).toEqual([
+      { affiliateId: "a", amountMinor: 1000n },
+      { affiliateId: "b", amountMinor: 0n },
+      { affiliateId: "c", amountMinor: 0n },
     ]);
-    expect(creditByAffiliate(1000, path("a", "b", "c"), "first_click")[0]).toEqual({ affiliateId: "a", amountMinor: 1000 });
   });
 
   it("splits linearly, the odd cent to the earliest touch", () => {
-    expect(creditByAffiliate(1000, path("a", "b", "c"), "linear")).toEqual([
-      { affiliateId: "a", amountMinor: 334 },
-      { affiliateId: "b", amountMinor: 333 },
-      { affiliateId: "c", amountMinor: 333 },
-    ]);
+    expect(amounts(creditByAffiliate(1000n, ["a", "b", "c"], "linear"))).toEqual([334n, 333n, 333n]);
   });
 
   it("is U-shaped for position-based: 40/20/40, 50/50 with two touches, all with one", () => {
-    expect(creditByAffiliate(1000, path("a", "b", "c"), "position_based").map((c) => c.amountMinor)).toEqual([400, 200, 400]);
-    expect(creditByAffiliate(1000, path("a", "b", "c", "d"), "position_based").map((c) => c.amountMinor)).toEqual([400, 100, 100, 400]);
-    expect(creditByAffiliate(999, path("a", "b"), "position_based").map((c) => c.amountMinor)).toEqual([500, 499]);
-    expect(creditByAffiliate(999, path("a"), "position_based")).toEqual([{ affiliateId: "a", amountMinor: 999 }]);
+    expect(amounts(creditByAffiliate(1000n, ["a", "b", "c"], "position_based"))).toEqual([400n, 200n, 400n]);
+    expect(amounts(creditByAffiliate(1000n, ["a", "b", "c", "d"], "position_based"))).toEqual([400n, 100n, 100n, 400n]);
+    expect(amounts(creditByAffiliate(999n, ["a", "b"], "position_based"))).toEqual([500n, 499n]);
+    expect(creditByAffiliate(999n, ["a"], "position_based")).toEqual([{ affiliateId: "a", amountMinor: 999n }]);
   });
 
   it("adds up an affiliate's touches", () => {
-    expect(creditByAffiliate(900, path("a", "b", "a"), "linear")).toEqual([
-      { affiliateId: "a", amountMinor: 600 },
-      { affiliateId: "b", amountMinor: 300 },
+    expect(creditByAffiliate(900n, ["a", "b", "a"], "linear")).toEqual([
+      { affiliateId: "a", amountMinor: 600n },
+      { affiliateId: "b", amountMinor: 300n },
     ]);
   });
 
   it("always distributes exactly the whole amount, never a negative part (property)", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: -1_000_000, max: 1_000_000 }),
+        fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }),
         fc.array(fc.constantFrom("a", "b", "c", "d"), { minLength: 1, maxLength: 25 }),
         fc.constantFrom(...CREDIT_MODELS),
         (amount, affiliates, model) => {
-          const credits = creditByAffiliate(amount, path(...affiliates), model);
-          expect(credits.reduce((sum, c) => sum + c.amountMinor, 0)).toBe(amount);
-          for (const c of credits) expect(Math.sign(c.amountMinor) * Math.sign(amount)).toBeGreaterThanOrEqual(0);
+          const credits = creditByAffiliate(amount, affiliates, model);
+          expect(credits.reduce((sum, c) => sum + c.amountMinor, 0n)).toBe(amount);
+          for (const c of credits) expect(c.amountMinor === 0n || c.amountMinor < 0n === amount < 0n).toBe(true);
         },
       ),
       { numRuns: 2_000 },
@@ -81,12 +77,50 @@ describe("attribution rules", () => {
     expect(withinAttributionWindow(click, new Date(click.getTime() + 30 * DAY_MS + 1), 30)).toBe(false);
   });
 
-  it("extends a customer's touch path without repeats, keeping the latest touches", () => {
+  it("builds the path from the customer's earlier path, the sent touches, then the paid click, each click once", () => {
     const prior = path("a", "b");
-    expect(extendTouchPath(prior, touch("c", 2))).toEqual(path("a", "b", "c"));
-    expect(extendTouchPath(prior, touch("b", 1))).toEqual(prior);
-    expect(extendTouchPath("garbage", touch("a", 0))).toEqual(path("a"));
-    const long = Array.from({ length: 30 }, (_, i) => touch("a", i));
-    expect(extendTouchPath(long, touch("z", 99))).toHaveLength(MAX_TOUCHES);
+    expect(buildTouchPath(prior, [], touch("c", 2))).toEqual(path("a", "b", "c"));
+    expect(buildTouchPath(prior, [], touch("b", 1))).toEqual([touch("a", 0), touch("b", 1)]);
+    expect(buildTouchPath("garbage", [], touch("a", 0))).toEqual(path("a"));
+    expect(buildTouchPath(null, [touch("x", 5), touch("y", 6), touch("x", 5)], touch("z", 7))).toEqual([touch("x", 5), touch("y", 6), touch("z", 7)]);
+    // The paid click is last even when a touch repeats it.
+    expect(buildTouchPath([touch("a", 0)], [touch("z", 7), touch("b", 1)], touch("z", 7))).toEqual([touch("a", 0), touch("b", 1), touch("z", 7)]);
+    expect(buildTouchPath(prior, [], null)).toEqual(prior);
+  });
+
+  it("keeps the first touch and the most recent ones beyond MAX_TOUCHES", () => {
+    const long = Array.from({ length: 30 }, (_, i) => touch(`a${i}`, i));
+    const kept = buildTouchPath(long, [touch("t", 40)], touch("z", 99));
+    expect(MAX_TOUCHES).toBe(20);
+    // 32 touches: the first, then the latest 19 (a13…a29, the sent touch, the paid click).
+    expect(kept.map((t) => t.affiliateId)).toEqual(["a0", ...Array.from({ length: 17 }, (_, i) => `a${13 + i}`), "t", "z"]);
+  });
+
+  it("keeps a sent touch only when it verifies, is this merchant's and inside its offer's window", () => {
+    const now = new Date("2026-11-21T12:00:00.000Z");
+    const links = new Map<number, TouchLink>([
+      [1, { id: 1, affiliateId: "aff-1", merchantId: "m", windowDays: 7 }],
+      [2, { id: 2, affiliateId: "aff-2", merchantId: "other", windowDays: 30 }],
+    ]);
+    const at = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    const result = checkTouches(
+      [
+        { clickId: "kept", verified: { ok: true, linkId: 1, clickedAt: at(7) } },
+        { clickId: "forged", verified: { ok: false, error: "bad_signature" } },
+        { clickId: "foreign", verified: { ok: true, linkId: 2, clickedAt: at(1) } },
+        { clickId: "old", verified: { ok: true, linkId: 1, clickedAt: new Date(at(7).getTime() - 1) } },
+        { clickId: "gone", verified: { ok: true, linkId: 3, clickedAt: at(1) } },
+      ],
+      links,
+      "m",
+      now,
+    );
+    expect(result.kept).toEqual([{ clickId: "kept", affiliateId: "aff-1", at: at(7).toISOString() }]);
+    expect(result.leftOut).toEqual([
+      { clickId: "forged", reason: "its signature does not match" },
+      { clickId: "foreign", reason: "it is a click on another merchant's offer" },
+      { clickId: "old", reason: "it is older than its offer's 7-day attribution window" },
+      { clickId: "gone", reason: "its link no longer exists" },
+    ]);
   });
 });

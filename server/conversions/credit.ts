@@ -1,6 +1,5 @@
-// Credit models over a conversion's touch path, for reports. Payment always follows last click (or the customer's
-// first winner, see attribution.ts); these only show how the same sales would split under other models.
-//   last_click      100% to the last touch
+// Credit models over a conversion's touch path, for reports (credit-report.ts). Payment always follows last click
+// (or the customer's first winner, see attribution.ts); these only show how the same sales would split otherwise.
 //   first_click     100% to the first touch
 //   linear          equal shares
 //   position_based  40% first, 40% last, 20% shared by the touches between (U-shaped); 50/50 with two touches
@@ -14,7 +13,7 @@ export interface Touch {
   at: string;
 }
 
-export const CREDIT_MODELS = ["last_click", "first_click", "linear", "position_based"] as const;
+export const CREDIT_MODELS = ["first_click", "linear", "position_based"] as const;
 export type CreditModel = (typeof CREDIT_MODELS)[number];
 
 /** Integer weight of each touch (the share of touch i is weights[i] / sum). */
@@ -23,9 +22,6 @@ export function creditWeights(touchCount: number, model: CreditModel): bigint[] 
   if (n === 0) return [];
   const weights = new Array<bigint>(n).fill(0n);
   switch (model) {
-    case "last_click":
-      weights[n - 1] = 1n;
-      break;
     case "first_click":
       weights[0] = 1n;
       break;
@@ -64,10 +60,13 @@ export function apportion(amountMinor: bigint, weights: readonly bigint[]): bigi
   return parts.map((p) => p * sign);
 }
 
-/** Each affiliate's credit for one conversion under `model`, in order of their first touch. */
-export function creditByAffiliate(amountMinor: number, touches: readonly Touch[], model: CreditModel): Array<{ affiliateId: string; amountMinor: number }> {
-  const parts = apportion(BigInt(amountMinor), creditWeights(touches.length, model));
+/**
+ * Each affiliate's credit for an amount earned over one path (the affiliates of its touches, oldest first) under
+ * `model`, in order of their first touch.
+ */
+export function creditByAffiliate(amountMinor: bigint, affiliates: readonly string[], model: CreditModel): Array<{ affiliateId: string; amountMinor: bigint }> {
+  const parts = apportion(amountMinor, creditWeights(affiliates.length, model));
   const byAffiliate = new Map<string, bigint>();
-  touches.forEach((touch, i) => byAffiliate.set(touch.affiliateId, (byAffiliate.get(touch.affiliateId) ?? 0n) + parts[i]!));
-  return [...byAffiliate].map(([affiliateId, amount]) => ({ affiliateId, amountMinor: Number(amount) }));
+  affiliates.forEach((affiliateId, i) => byAffiliate.set(affiliateId, (byAffiliate.get(affiliateId) ?? 0n) + parts[i]!));
+  return [...byAffiliate].map(([affiliateId, amount]) => ({ affiliateId, amountMinor: amount }));
 }

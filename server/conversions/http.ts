@@ -1,27 +1,28 @@
 // The postback endpoint over HTTP, twice: as a hot route on our own Node server (the fast path: no Next request
 // pipeline) and as a fetch-style handler for Next's app/api/postback/route.ts (so `next dev` serves it too).
 // Both only turn the request into (method, params, token, sender IP) and the core's answer into a response.
+// A body is read up to MAX_BODY_BYTES and no further: past it the request is answered 413 (and our server closes
+// the connection) without waiting for the rest.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getPool } from "../db";
 import { env } from "../env";
 import { evaluateConversion } from "../fraud";
-import { clientIp } from "../http/client-ip";
+import { clientIp, forwardedClient } from "../http/client-ip";
 import { type HotRoute, sendJson } from "../http/types";
 import { createClickIdCodec } from "../tracking/click-id";
-import { type RawParams, extractToken } from "./params";
+import { type RawParams, extractToken, queryParams } from "./params";
+import { postbackPool } from "./pool";
 import { type PostbackDeps, type PostbackResponse, processPostback } from "./postback";
 import { PostbackRejection } from "./reasons";
-import { writeLog } from "./store";
 
 export const POSTBACK_PATH = "/api/postback";
 export const MAX_BODY_BYTES = 16 * 1024;
 
 let defaults: PostbackDeps | undefined;
 
-/** The production wiring: the shared pool, the click id secret, the fraud seam. */
+/** The production wiring: the postback pool, the click id secret, the fraud seam. */
 export function defaultPostbackDeps(): PostbackDeps {
   return (defaults ??= {
-    pool: getPool(),
+    pool: postbackPool(),
     codec: createClickIdCodec(env().CLICK_ID_SECRET),
     now: () => new Date(),
     evaluate: evaluateConversion,
@@ -30,8 +31,7 @@ export function defaultPostbackDeps(): PostbackDeps {
 
 /** Query parameters plus the body's (the body wins), or a rejection for a body we cannot read. */
 export function mergeParams(query: URLSearchParams, contentType: string | null, body: string): RawParams {
-  const params: RawParams = {};
-  for (const [key, value] of query) if (!(key in params)) params[key] = value;
+  const params = queryParams(query);
   if (!body) return params;
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json") {
@@ -42,7 +42,9 @@ export function mergeParams(query: URLSearchParams, contentType: string | null, 
       throw new PostbackRejection("invalid_params", "The body is not valid JSON.");
     }
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new PostbackRejection("invalid_params", "The JSON body must be an object of parameters.");
-    return Object.assign(params, parsed);
+    // Own keys copied one by one into the null-prototype bag: "__proto__" stays a plain (unknown) parameter.
+    for (const [key, value] of Object.entries(parsed)) params[key] = value;
+    return params;
   }
   if (type === "application/x-www-form-urlencoded") {
     for (const [key, value] of new URLSearchParams(body)) params[key] = value;
@@ -51,30 +53,53 @@ export function mergeParams(query: URLSearchParams, contentType: string | null, 
   throw new PostbackRejection("unsupported_media_type");
 }
 
-/** A request refused before the core runs (unreadable body): still logged, still a 4xx. */
-async function refuseUnread(deps: PostbackDeps, method: string, query: URLSearchParams, senderIp: string | null, rejection: PostbackRejection): Promise<PostbackResponse> {
-  const body = { error: { code: rejection.code, message: rejection.message } };
-  const params: Record<string, string> = {};
-  for (const [key, value] of query) if (key.toLowerCase() !== "token") params[key.slice(0, 64)] = value.slice(0, 256);
-  try {
-    await writeLog(deps.pool, { merchantId: null, method, params, outcome: "REJECTED", reasonCode: rejection.code, message: rejection.message, httpStatus: rejection.status, conversionId: null, ip: senderIp, receivedAt: deps.now() });
-  } catch {
-    // The answer is the same 4xx: the request itself is unusable whatever the database says.
-  }
-  return { status: rejection.status, body, headers: {} };
-}
+/** A body is either text or too large (null). */
+type ReadBody = () => Promise<string | null>;
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+/** Reads a Node request body, stopping (and pausing the socket) as soon as it passes MAX_BODY_BYTES. */
+function readNodeBody(req: IncomingMessage): Promise<string | null> {
+  if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const done = () => {
+      req.off("data", onData).off("end", onEnd).off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      done();
+      req.pause();
+      resolve(null);
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    req.on("data", onData).on("end", onEnd).on("error", onError);
   });
+}
+
+/** Reads a fetch body as a stream, cancelling it as soon as it passes MAX_BODY_BYTES (chunked bodies included). */
+async function readFetchBody(body: ReadableStream<Uint8Array> | null): Promise<string | null> {
+  if (!body) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString("utf8");
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
 }
 
 const headerGetter = (req: IncomingMessage) => ({
@@ -90,26 +115,29 @@ export function postbackRoute(deps: () => PostbackDeps = defaultPostbackDeps, tr
     if (url.pathname !== POSTBACK_PATH && url.pathname !== `${POSTBACK_PATH}/`) {
       return sendJson(res, 404, { error: { code: "not_found", message: `Postbacks go to ${POSTBACK_PATH}.` } });
     }
-    const d = deps();
     const method = req.method ?? "GET";
-    const senderIp = clientIp(req, trustedHops);
-    const answer = await answerRequest(d, method, url.searchParams, headerGetter(req), senderIp, method === "POST" ? () => readBody(req) : null);
-    sendJson(res, answer.status, answer.body, answer.headers);
+    let unread = false; // a body left unread past the limit: the connection cannot be reused
+    const readBody = async () => {
+      const body = await readNodeBody(req);
+      unread = body === null;
+      return body;
+    };
+    const answer = await answerRequest(deps(), method, url.searchParams, headerGetter(req), clientIp(req, trustedHops), method === "POST" ? readBody : null);
+    sendJson(res, answer.status, answer.body, unread ? { ...answer.headers, connection: "close" } : answer.headers);
   };
   return { prefix: POSTBACK_PATH, methods: ["GET", "POST"], handle };
 }
 
-/** Next's route handler (app/api/postback/route.ts): the same core for `next dev` and other Next-only setups. */
-export async function handlePostbackRequest(request: Request, deps: PostbackDeps = defaultPostbackDeps()): Promise<Response> {
+/**
+ * Next's route handler (app/api/postback/route.ts): the same core for `next dev` and other Next-only setups. The
+ * sender's address follows server/http/client-ip.ts: X-Forwarded-For is believed for `trustedHops` proxies only
+ * (TRUST_PROXY); a route handler never sees the socket, so without trusted proxies the address is unknown.
+ */
+export async function handlePostbackRequest(request: Request, deps: PostbackDeps = defaultPostbackDeps(), trustedHops = env().TRUST_PROXY): Promise<Response> {
   const url = new URL(request.url);
-  const senderIp = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || null;
-  const readFetchBody = async () => {
-    const declared = Number(request.headers.get("content-length") ?? 0);
-    if (declared > MAX_BODY_BYTES) return null;
-    const text = await request.text();
-    return Buffer.byteLength(text) > MAX_BODY_BYTES ? null : text;
-  };
-  const answer = await answerRequest(deps, request.method, url.searchParams, request.headers, senderIp, request.method === "POST" ? readFetchBody : null);
+  const senderIp = forwardedClient(request.headers.get("x-forwarded-for"), trustedHops);
+  const readBody = () => readFetchBody(request.body);
+  const answer = await answerRequest(deps, request.method, url.searchParams, request.headers, senderIp, request.method === "POST" ? readBody : null);
   return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store", ...answer.headers } });
 }
 
@@ -119,16 +147,19 @@ async function answerRequest(
   query: URLSearchParams,
   headers: { get(name: string): string | null | undefined },
   senderIp: string | null,
-  readBodyText: (() => Promise<string | null>) | null,
+  readBody: ReadBody | null,
 ): Promise<PostbackResponse> {
   let params: RawParams;
   try {
-    const body = readBodyText ? await readBodyText() : "";
+    const body = readBody ? await readBody() : "";
     if (body === null) throw new PostbackRejection("payload_too_large");
     params = mergeParams(query, headers.get("content-type") ?? null, body);
   } catch (error) {
     if (!(error instanceof PostbackRejection)) throw error;
-    return refuseUnread(deps, method, query, senderIp, error);
+    // The body is unusable: the core logs the query's parameters with this answer (and the merchant, when the
+    // token came in a header or the query).
+    const known = queryParams(query);
+    return processPostback({ method, params: known, auth: { token: extractToken(headers, known) }, senderIp, refused: error }, deps);
   }
   return processPostback({ method, params, auth: { token: extractToken(headers, params) }, senderIp }, deps);
 }

@@ -3,10 +3,27 @@
 // too so the HTTP adapters stay thin.
 import { isIP } from "node:net";
 import { z } from "zod";
+import { CLICK_ID_LENGTH } from "../tracking/click-id";
+import { MAX_TOUCHES } from "./attribution";
 import { PostbackRejection } from "./reasons";
 
-/** Raw parameters after merging query and body. Values are strings (or JSON scalars), anything else is refused. */
+/**
+ * Raw parameters after merging query and body. Values are strings (or JSON scalars), anything else is refused.
+ * Always a null-prototype object (`rawParams()`): a key such as `__proto__` is then a parameter like any other,
+ * never the object's prototype (whose values would be read but not logged).
+ */
 export type RawParams = Record<string, unknown>;
+
+export function rawParams(): RawParams {
+  return Object.create(null) as RawParams;
+}
+
+/** The query string as parameters: the first of repeated keys wins. */
+export function queryParams(query: URLSearchParams): RawParams {
+  const params = rawParams();
+  for (const [key, value] of query) if (!(key in params)) params[key] = value;
+  return params;
+}
 
 export const SUB_KEYS = ["sub1", "sub2", "sub3", "sub4", "sub5"] as const;
 
@@ -19,6 +36,24 @@ const text = (max: number) =>
     .refine((v) => !/[\u0000-\u001f\u007f]/.test(v) && storable(v) === v, {
       error: "control characters and invalid Unicode are not allowed",
     });
+
+/** A click id's shape: CLICK_ID_LENGTH characters of its URL-safe alphabet (the signature is checked later). */
+const CLICK_ID_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${CLICK_ID_LENGTH}}$`);
+
+/**
+ * `touches`: the customer's earlier click ids, oldest first, comma-separated (what a landing page keeps in a
+ * first-party cookie). The list itself must be well formed; each id is then verified like click_id, and one that
+ * fails is left out of the touch path (attribution.ts), never refused: payment does not depend on touches.
+ */
+const touches = z
+  .string()
+  .max(MAX_TOUCHES * (CLICK_ID_LENGTH + 1), { error: `at most ${MAX_TOUCHES} click ids` })
+  .transform((list) => list.split(",").map((id) => id.trim()))
+  .pipe(
+    z
+      .array(z.string().regex(CLICK_ID_SHAPE, { error: `each entry must be a click id we issued (${CLICK_ID_LENGTH} characters), separated by commas` }))
+      .max(MAX_TOUCHES, { error: `at most ${MAX_TOUCHES} click ids` }),
+  );
 
 const schema = z.object({
   click_id: text(64).optional(),
@@ -45,6 +80,7 @@ const schema = z.object({
   sub3: text(255).optional(),
   sub4: text(255).optional(),
   sub5: text(255).optional(),
+  touches: touches.optional(),
   test: z
     .enum(["1", "true", "0", "false"], { error: "1 or 0" })
     .transform((v) => v === "1" || v === "true")
@@ -104,7 +140,7 @@ const LOG_MAX_VALUE = 256;
  * made storable (well-formed Unicode, no NUL) so even a malformed postback is logged as received.
  */
 export function paramsForLog(raw: RawParams): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = rawParams() as Record<string, string>;
   for (const [key, value] of Object.entries(raw).slice(0, LOG_MAX_KEYS + 1)) {
     if (key.toLowerCase() === "token") continue;
     const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db";
-import { divHalfEven, parseDecimal } from "../money/rounding";
 import type { FraudVerdict } from "../fraud";
-import { clickIdFor, createAffiliate, createLink, createMerchant, createProgram, unique } from "../testing/fixtures";
+import { clickIdFor, createAffiliate, createLink, createMerchant, createOffer, createProgram, unique } from "../testing/fixtures";
 import { createClickIdCodec } from "../tracking/click-id";
 import { DAY_MS } from "./attribution";
 import { handlePostbackRequest } from "./http";
@@ -78,30 +77,109 @@ describe("postback: a new conversion", () => {
     expect(paid).toEqual([500, 500, 800, 800]);
   });
 
-  it("converts a sale in another currency with the latest stored rate on or before the day", async () => {
-    const { merchant, link } = await createProgram({ offer: { payoutModel: "REVSHARE", revshareBps: 1000, currency: "EUR" } });
-    const today = new Date();
-    const day = (offset: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + offset));
-    await db.fxRate.createMany({
-      data: [
-        { base: "JPY", quote: "EUR", rate: "0.0061", asOf: day(-400) },
-        { base: "GBP", quote: "EUR", rate: "1.1500", asOf: day(-1) },
-        { base: "GBP", quote: "EUR", rate: "9.9999", asOf: day(+1) }, // tomorrow's: never used today
-      ],
-      skipDuplicates: true,
-    });
-    const rate = await db.fxRate.findFirstOrThrow({ where: { base: "GBP", quote: "EUR", asOf: { lte: today } }, orderBy: { asOf: "desc" } });
-    const res = await api.get({ token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id: unique("fx"), amount: "200.00", currency: "GBP" });
-    expect(res.status).toBe(200);
-    const commission = await db.commission.findFirstOrThrow({ where: { conversionId: res.body.conversion_id } });
-    // 200 GBP × the stored rate (another test may have stored that day's rate first) × 10%, rounded once.
-    const { num, den } = parseDecimal(rate.rate.toString())!;
-    const expected = Number(divHalfEven(20_000n * num * 1_000n, den * 10_000n));
-    expect(commission).toMatchObject({ amountMinor: expected, currency: "EUR", fxRateId: rate.id });
-    expect(commission.calculation).toContain("at 1 GBP = ");
+  it("converts a sale in another currency with the latest stored rate on or before the day, either direction, exactly", async () => {
+    // A day of its own (far ahead) so no other test's rates are "the latest" for these pairs.
+    const now = new Date("2031-03-14T10:00:00.000Z");
+    const day = (offset: number) => new Date(Date.UTC(2031, 2, 14 + offset));
+    const fixed = await startPostbackServer({ now: () => now, evaluate: api.deps.evaluate });
+    try {
+      const [gbp, usd] = await Promise.all([
+        db.fxRate.create({ data: { base: "GBP", quote: "EUR", rate: "1.1500", asOf: day(-1) } }),
+        db.fxRate.create({ data: { base: "USD", quote: "JPY", rate: "150.25", asOf: day(-2) } }), // used inverted
+        db.fxRate.create({ data: { base: "GBP", quote: "EUR", rate: "9.9999", asOf: day(+1) } }), // tomorrow's: never used today
+        db.fxRate.create({ data: { base: "SEK", quote: "EUR", rate: "0.0870", asOf: day(-7) } }), // 7 days: still fresh
+        db.fxRate.create({ data: { base: "CHF", quote: "EUR", rate: "1.0500", asOf: day(-8) } }), // 8 days: stale
+      ]);
+      const eur = await createProgram({ offer: { payoutModel: "REVSHARE", revshareBps: 1000, currency: "EUR" } });
+      const usdOffer = await createProgram({ offer: { payoutModel: "REVSHARE", revshareBps: 1000, currency: "USD" } });
+      const sell = async (program: typeof eur, amount: string, currency: string) => {
+        const res = await fixed.get({ token: program.merchant.postbackToken, click_id: clickIdFor(program.link.id, now), txn_id: unique("fx"), amount, currency });
+        const commission = res.status === 200 ? await db.commission.findFirstOrThrow({ where: { conversionId: res.body.conversion_id } }) : null;
+        return { res, commission };
+      };
 
-    const missing = await api.get({ token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id: unique("fx"), amount: "1.000", currency: "KWD" });
-    expect(missing).toMatchObject({ status: 422, body: { error: { code: "fx_rate_missing" } } });
+      // 200.00 GBP × 1.15 = 230.00 EUR; 10% = 23.00 EUR.
+      expect((await sell(eur, "200.00", "GBP")).commission).toMatchObject({
+        amountMinor: 2300,
+        currency: "EUR",
+        fxRateId: gbp.id,
+        calculation: "10% of 200.00 GBP → 230.00 EUR at 1 GBP = 1.15 EUR (rate of 2031-03-13) = 23.00 EUR",
+      });
+      // 49.90 GBP → 57.385 EUR; 10% = 5.7385 → 5.74 (rounded once, at the end).
+      expect((await sell(eur, "49.90", "GBP")).commission).toMatchObject({ amountMinor: 574, fxRateId: gbp.id });
+      // Stored as 1 USD = 150.25 JPY, used as 1 JPY = 1/150.25 USD: 5000 JPY = 33.2779… USD; 10% = 3.3278 → 3.33.
+      expect((await sell(usdOffer, "5000", "JPY")).commission).toMatchObject({
+        amountMinor: 333,
+        currency: "USD",
+        fxRateId: usd.id,
+        calculation: "10% of 5000 JPY → 33.28 USD at 1 JPY = 1/150.25 USD (rate of 2031-03-12) = 3.33 USD",
+      });
+      // 1000.00 SEK × 0.087 = 87.00 EUR; 10% = 8.70: a rate exactly 7 days old is still used.
+      expect((await sell(eur, "1000.00", "SEK")).commission).toMatchObject({ amountMinor: 870 });
+
+      const stale = await sell(eur, "100.00", "CHF");
+      expect(stale.res).toMatchObject({ status: 422, body: { error: { code: "fx_rate_stale", message: expect.stringContaining("from 2031-03-06, 8 days before the sale") } } });
+      const missing = await sell(eur, "1.000", "KWD");
+      expect(missing.res).toMatchObject({ status: 422, body: { error: { code: "fx_rate_missing" } } });
+      expect(await db.conversion.count({ where: { merchantId: eur.merchant.id } })).toBe(3);
+    } finally {
+      await fixed.close();
+    }
+  });
+});
+
+describe("postback: touch paths", () => {
+  it("stores the verified touches before the paid click and leaves out, with the reason logged, the ones that fail", async () => {
+    const { merchant, offer, affiliate, link } = await createProgram({ offer: { attributionWindowDays: 30 } });
+    const [b, c] = await Promise.all([createAffiliate(), createAffiliate()]);
+    const [bLink, cLink, foreign] = await Promise.all([
+      createLink({ affiliateId: b.id, offerId: offer.id }),
+      createLink({ affiliateId: c.id, offerId: (await createOffer({ merchantId: merchant.id })).id }), // another offer of the merchant
+      createLink(),
+    ]);
+    const ago = (days: number) => new Date(Date.now() - days * DAY_MS);
+    const [bAt, cAt] = [ago(5), ago(2)];
+    const bClick = clickIdFor(bLink.id, bAt);
+    const cClick = clickIdFor(cLink.id, cAt);
+    const forged = createClickIdCodec("someone-elses-secret-0123456789abcdef").sign(bLink.id);
+    const foreignClick = clickIdFor(foreign.id, ago(1));
+    const oldClick = clickIdFor(cLink.id, ago(31));
+    const paid = clickIdFor(link.id, ago(1));
+    const res = await api.get({
+      token: merchant.postbackToken,
+      click_id: paid,
+      txn_id: unique("path"),
+      touches: [oldClick, bClick, forged, foreignClick, cClick].join(","),
+    });
+    expect(res).toMatchObject({ status: 200, body: { status: "created" } });
+
+    const conversion = await db.conversion.findUniqueOrThrow({ where: { id: res.body.conversion_id }, include: { commissions: true } });
+    expect(conversion.touchPath).toEqual([
+      { clickId: bClick, affiliateId: b.id, at: bAt.toISOString() },
+      { clickId: cClick, affiliateId: c.id, at: cAt.toISOString() },
+      { clickId: paid, affiliateId: affiliate.id, at: expect.any(String) },
+    ]);
+    // Payment is last click, whatever the touches say.
+    expect(conversion).toMatchObject({ affiliateId: affiliate.id, clickId: paid });
+    expect(conversion.commissions[0]).toMatchObject({ affiliateId: affiliate.id, amountMinor: 1000 });
+    const log = await db.postbackLog.findFirstOrThrow({ where: { conversionId: conversion.id } });
+    expect(log.message).toContain(`Touches left out of the path: ${oldClick} (it is older than its offer's 30-day attribution window); ${forged} (its signature does not match); ${foreignClick} (it is a click on another merchant's offer).`);
+  });
+
+  it("refuses a malformed touches list with invalid_params and records nothing", async () => {
+    const { merchant, link } = await createProgram();
+    const send = (touches: string) => api.get({ token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id: unique("tl"), touches });
+    const good = clickIdFor(link.id);
+    for (const [touches, message] of [
+      [`${good},,${good}`, "touches.1: each entry must be a click id we issued (30 characters), separated by commas"],
+      [`${good};${good}`, "touches.0: each entry must be a click id we issued"],
+      [Array.from({ length: 21 }, () => good).join(","), "touches: at most 20 click ids"],
+    ] as const) {
+      const res = await send(touches);
+      expect(res, touches).toMatchObject({ status: 400, body: { error: { code: "invalid_params", message: expect.stringContaining(message) } } });
+    }
+    expect(await db.conversion.count({ where: { merchantId: merchant.id } })).toBe(0);
+    expect(await db.postbackLog.count({ where: { merchantId: merchant.id, reasonCode: "invalid_params" } })).toBe(3);
   });
 });
 

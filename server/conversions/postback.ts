@@ -14,7 +14,7 @@ import { hashPostbackToken } from "../merchants/postback-token";
 import { parseAmount } from "../money/amount";
 import type { ClickIdCodec } from "../tracking/click-id";
 import { type ConversionCandidate, type FraudVerdict, publicFlags } from "../fraud";
-import { extendTouchPath, holdUntil, monthStart, withinAttributionWindow } from "./attribution";
+import { type CheckedTouches, type SentTouch, buildTouchPath, checkTouches, holdUntil, monthStart, withinAttributionWindow } from "./attribution";
 import { computeCommission } from "./commission";
 import { commissionPayload, conversionPayload, event } from "./events";
 import { type PostbackParams, type RawParams, SUB_KEYS, paramsForLog, parsePostbackParams } from "./params";
@@ -58,6 +58,8 @@ export interface PostbackRequest {
   senderIp: string | null;
   /** Validate and price without recording a conversion (also `test=1`). */
   test?: boolean;
+  /** The HTTP layer could not read the body (too large, wrong type…): answer this, logged like any other. */
+  refused?: PostbackRejection;
 }
 
 export interface PostbackResponse {
@@ -107,6 +109,12 @@ function respond(status: number, body: Record<string, unknown>, headers: Record<
 
 async function handle(client: pg.PoolClient, request: PostbackRequest, deps: PostbackDeps, log: LogFields, state: { merchantId: string | null }): Promise<PostbackResponse> {
   const tokenHash = await resolveTokenHash(client, request.auth);
+  if (request.refused) {
+    // The body was never read (the token may be in it): the refusal is the answer, with the merchant named in the
+    // log when a header or the query carried their token.
+    if (tokenHash) state.merchantId = (await merchantOf(client, tokenHash))?.id ?? null;
+    throw request.refused;
+  }
   if (!tokenHash) reject("missing_token");
 
   let params: PostbackParams;
@@ -122,22 +130,25 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
     }
   } catch (error) {
     // Name the merchant in the log of a malformed postback, so they can see it (a wrong token wins, though).
-    const merchant = await merchantByTokenHash(client, tokenHash);
-    if (!merchant || !sameHash(merchant.token_hash, tokenHash)) reject("wrong_token");
+    const merchant = await merchantOf(client, tokenHash);
+    if (!merchant) reject("wrong_token");
     state.merchantId = merchant.id;
     throw error;
   }
 
   const at = log.receivedAt;
-  const context = await readContext(client, [
+  const day = at.toISOString().slice(0, 10);
+  const sentTouches: SentTouch[] = (params.touches ?? []).map((clickId) => ({ clickId, verified: deps.codec.verify(clickId) }));
+  const context = await readContext(client, {
     tokenHash,
-    params.txn_id,
-    click?.linkId ?? null,
-    params.customer_id ?? null,
-    monthStart(at),
-    at.toISOString().slice(0, 10),
-    params.currency ?? null,
-  ]);
+    txnId: params.txn_id,
+    clickLinkId: click?.linkId ?? null,
+    customerId: params.customer_id ?? null,
+    monthStart: monthStart(at),
+    day,
+    currency: params.currency ?? null,
+    touchLinkIds: sentTouches.flatMap((t) => (t.verified.ok ? [t.verified.linkId] : [])),
+  });
   if (!context || !sameHash(context.token_hash, tokenHash)) reject("wrong_token");
   const merchantId = (state.merchantId = context.merchant_id);
   const test = request.test === true || params.test === true;
@@ -148,7 +159,8 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
   }
   if (params.status === "refunded") reject("unknown_transaction");
 
-  const attributed = attribute(context, params, click, at);
+  const touches = checkTouches(sentTouches, new Map((context.touch_links ?? []).map((l) => [l.id, l])), merchantId, at);
+  const attributed = attribute(context, params, click, touches, at);
   const sale = saleAmount(context, params);
   const commission = computeCommission({
     offer: { payoutModel: context.payout_model!, cpaAmountMinor: context.cpa_amount_minor, revshareBps: context.revshare_bps, currency: context.offer_currency! },
@@ -157,11 +169,12 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
     conversionNumber: (context.month_count ?? 0) + 1,
     sale,
     fx: context.fx_id ? { id: context.fx_id, base: context.fx_base!, quote: context.fx_quote!, rate: context.fx_rate!, asOf: context.fx_as_of! } : null,
+    saleDay: day,
   });
   if (!commission.ok) reject(commission.code, commission.message);
 
   if (test) {
-    const message = `Test postback: valid. A real one would credit affiliate ${attributed.affiliateId} with ${commission.calculation}. Nothing was recorded.`;
+    const message = `Test postback: valid. A real one would credit affiliate ${attributed.affiliateId} with ${commission.calculation}.${touchesNote(touches)} Nothing was recorded.`;
     return testAnswer(client, log, merchantId, null, message, { affiliate_id: attributed.affiliateId, offer_id: context.offer_id, link_id: attributed.linkId, commission: { amount_minor: commission.amountMinor, currency: commission.currency, calculation: commission.calculation } });
   }
 
@@ -231,7 +244,7 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
     );
   }
   const flags = verdict.decision === "PASS" ? [] : verdict.flags;
-  const message = `Conversion recorded: ${commission.calculation} (${payable.status.toLowerCase()}${held ? `: ${payable.heldReason}` : ""}).`;
+  const message = `Conversion recorded: ${commission.calculation} (${payable.status.toLowerCase()}${held ? `: ${payable.heldReason}` : ""}).${touchesNote(touches)}`;
 
   await deps.hooks?.beforeCreate?.(client);
   if (await insertConversion(client, createValues(conversion, payable, flags, events, { ...log, message }))) {
@@ -241,6 +254,18 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
   const existing = await conversionByTxn(client, merchantId, params.txn_id);
   if (!existing) throw new Error("conversion conflict without a row");
   return transition(client, deps, merchantId, existing, params, log);
+}
+
+/** What the log says about `touches` left out of the path (nothing when every one was kept). */
+function touchesNote({ leftOut }: CheckedTouches): string {
+  if (leftOut.length === 0) return "";
+  return ` Touches left out of the path: ${leftOut.map((t) => `${t.clickId} (${t.reason})`).join("; ")}.`;
+}
+
+/** The merchant a token hash belongs to, confirmed in constant time; null for a wrong token. */
+async function merchantOf(client: pg.PoolClient, tokenHash: string): Promise<{ id: string } | null> {
+  const merchant = await merchantByTokenHash(client, tokenHash);
+  return merchant && sameHash(merchant.token_hash, tokenHash) ? merchant : null;
 }
 
 async function resolveTokenHash(client: pg.PoolClient, auth: PostbackAuth): Promise<string | null> {
@@ -265,7 +290,7 @@ interface Attributed {
 }
 
 /** Applies attribution.ts's rules to what the context read found. */
-function attribute(context: ContextRow, params: PostbackParams, click: { linkId: number; clickedAt: Date } | null, at: Date): Attributed {
+function attribute(context: ContextRow, params: PostbackParams, click: { linkId: number; clickedAt: Date } | null, touches: CheckedTouches, at: Date): Attributed {
   if (click) {
     if (context.click_link_id === null) reject("unknown_click");
     if (context.click_merchant_id !== context.merchant_id) reject("click_not_for_merchant");
@@ -285,7 +310,7 @@ function attribute(context: ContextRow, params: PostbackParams, click: { linkId:
     linkId: context.link_id,
     clickId: firstWinnerPays ? context.first_click_id! : params.click_id!,
     clickedAt: firstWinnerPays ? context.first_clicked_at! : click!.clickedAt,
-    touchPath: extendTouchPath(context.prior_touches, touch),
+    touchPath: buildTouchPath(context.prior_touches, touches.kept, touch),
   };
 }
 

@@ -102,7 +102,6 @@ export async function listConversions(db: Db, filter: ConversionFilter) {
       fraudScore: true,
       fraudDecision: true,
       customerId: true,
-      touchPath: true,
       affiliate: { select: { id: true, name: true } },
       merchant: { select: { id: true, name: true } },
       offer: { select: { id: true, name: true } },

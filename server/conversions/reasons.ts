@@ -1,6 +1,7 @@
 // Every answer a postback can get, by stable reason code. Codes are an API: merchants' integrations branch on them,
 // so they are never renamed. Each rejection is a 4xx (the merchant must change something) except `unavailable`
 // (503: retry later). A rejection is never answered 200.
+import { FX_MAX_AGE_DAYS } from "./commission";
 
 export const REJECTIONS = {
   missing_token: { status: 401, message: "No postback token: send it as the `token` parameter, the x-postback-token header or Authorization: Bearer." },
@@ -16,6 +17,7 @@ export const REJECTIONS = {
   conversion_refunded: { status: 409, message: "The conversion was already refunded; it cannot be approved." },
   outside_attribution_window: { status: 422, message: "The click is older than the offer's attribution window." },
   fx_rate_missing: { status: 422, message: "No stored exchange rate converts the sale currency into the offer's currency." },
+  fx_rate_stale: { status: 422, message: `The latest stored exchange rate is more than ${FX_MAX_AGE_DAYS} days older than the sale; the program manager must add a current one.` },
   offer_misconfigured: { status: 422, message: "The offer has no rate for its payout model; the program manager must fix it." },
   commission_overflow: { status: 422, message: "The commission would exceed the largest amount we store." },
   payload_too_large: { status: 413, message: "The request body is larger than 16 KiB." },
@@ -25,8 +27,11 @@ export const REJECTIONS = {
 
 export type RejectionCode = keyof typeof REJECTIONS;
 
-/** Outcome codes of accepted postbacks, as written to postback_logs.reasonCode. */
+/** Outcome codes of accepted postbacks (and retries), as written to postback_logs.reasonCode. */
 export type AcceptedCode = "created" | "duplicate" | "approved" | "refunded" | "test";
+
+/** Every reason a postback log row can carry. */
+export type ReasonCode = AcceptedCode | RejectionCode;
 
 export class PostbackRejection extends Error {
   readonly status: number;

@@ -17,7 +17,7 @@ describe("merchant postback set-up", () => {
     const { merchant, merchantUser } = await createProgram();
     const setup = await callerFor(merchantUser).postbacks.setup();
     expect(setup.tokenPrefix).toBe(merchant.postbackToken.slice(0, 6));
-    for (const macro of ["{click_id}", "{order_id}", "{amount}", "{currency}", "{status}", "{event}", "{customer_id}", "{customer_ip}", "{sub1}", "{sub5}"]) {
+    for (const macro of ["{click_id}", "{order_id}", "{amount}", "{currency}", "{status}", "{event}", "{customer_id}", "{customer_ip}", "{touches}", "{sub1}", "{sub5}"]) {
       expect(setup.template).toContain(macro);
     }
     expect(setup.template).toMatch(/\/api\/postback\?token=YOUR_TOKEN&click_id=\{click_id\}&txn_id=\{order_id\}/);
@@ -81,7 +81,11 @@ describe("conversions and commissions", () => {
     const { merchant, affiliate, link } = await createProgram();
     const other = await createProgram();
     const sent = [];
-    for (let i = 0; i < 2; i++) sent.push(await api.get({ token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id: unique("c") }));
+    // What the merchant knows of its customer: never shown to the affiliate.
+    const merchantSide = { txn_ids: [unique("ORDER"), unique("ORDER")], customer_id: unique("CUSTOMER"), ip: "203.0.113.77" };
+    for (const txn_id of merchantSide.txn_ids) {
+      sent.push(await api.get({ token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id, customer_id: merchantSide.customer_id, ip: merchantSide.ip }));
+    }
     await api.get({ token: other.merchant.postbackToken, click_id: clickIdFor(other.link.id), txn_id: unique("c") });
     const [first, second] = await Promise.all(sent.map((s) => db.commission.findFirstOrThrow({ where: { conversionId: s.body.conversion_id } })));
     await db.commission.update({ where: { id: second!.id }, data: { status: "HELD", heldReason: "velocity: 40 clicks from one IP in 1 min" } });
@@ -100,7 +104,8 @@ describe("conversions and commissions", () => {
     const mine = await callerFor(affiliate.user).conversions.mine({});
     expect(mine.rows.map((r) => r.status).sort()).toEqual(["APPROVED", "HELD"]);
     expect(mine.rows.find((r) => r.status === "HELD")!.heldReason).toBe("velocity: 40 clicks from one IP in 1 min");
-    expect(JSON.stringify(mine)).not.toContain("txn");
+    const shown = JSON.stringify(mine);
+    for (const secret of [...merchantSide.txn_ids, merchantSide.customer_id, merchantSide.ip]) expect(shown).not.toContain(secret);
     const theirs = await callerFor(other.affiliate.user).conversions.mine({});
     expect(theirs.rows).toHaveLength(1);
     await expect(callerFor(affiliate.user).conversions.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });

@@ -29,6 +29,7 @@ export const POSTBACK_PARAMETERS: PostbackParameter[] = [
   { param: "event", macro: "{event}", required: false, description: "The goal, e.g. sale, lead, signup (default sale)." },
   { param: "customer_id", macro: "{customer_id}", required: false, description: "Your customer id: later sales of the same customer go to the affiliate who won them first." },
   { param: "ip", macro: "{customer_ip}", required: false, description: "The customer's IP address, for fraud checks." },
+  { param: "touches", macro: "{touches}", required: false, description: "Earlier click ids of this customer, oldest first, comma-separated (kept by your landing page, e.g. in a first-party cookie): stored as the touch path for reports, never changes who is paid." },
   ...[1, 2, 3, 4, 5].map((n) => ({ param: `sub${n}`, macro: `{sub${n}}`, required: false, description: `Free value ${n}, stored with the conversion.` })),
 ];
 

@@ -7,20 +7,17 @@
 //      (merchantId, txnId) inserts nothing (ON CONFLICT DO NOTHING leaves every CTE empty).
 // Prisma's interactive transactions cost several round trips each; this path is measured in bench/postback.ts.
 // Status changes (approve, refund) are rarer and use an explicit transaction with row locks.
+// Time limits (how long a statement may run, on each side) are the postback pool's (pool.ts).
 import type pg from "pg";
+import type { TouchLink } from "./attribution";
+import type { ReasonCode } from "./reasons";
+import { WAKE_RELAYS_SQL } from "../webhooks/wake";
 
 export type Queryable = Pick<pg.ClientBase, "query">;
 
-/** Statements longer than this are treated as a database outage (503), not left hanging. */
-export const QUERY_TIMEOUT_MS = 10_000;
-
-/**
- * A query config with a timeout; `name` makes node-postgres prepare the statement once per connection, which
- * saves planning the context read's joins on every postback.
- */
+/** `name` makes node-postgres prepare the statement once per connection (saves planning the context read's joins). */
 export function statement(text: string, values: unknown[], name?: string): pg.QueryConfig {
-  // query_timeout is honoured per query by node-postgres but missing from its types.
-  return { text, values, name, query_timeout: QUERY_TIMEOUT_MS } as pg.QueryConfig;
+  return { text, values, name };
 }
 
 export interface TierRow {
@@ -63,10 +60,30 @@ export interface ContextRow {
   fx_quote: string | null;
   fx_rate: string | null;
   fx_as_of: string | null;
+  /** The links of the postback's verified `touches` (null when none were sent). */
+  touch_links: TouchLink[] | null;
 }
 
+export interface ContextQuery {
+  tokenHash: string;
+  txnId: string;
+  /** The presented click id's link. */
+  clickLinkId: number | null;
+  customerId: string | null;
+  /** First instant of the month (UTC): volume tiers count from there. */
+  monthStart: Date;
+  /** The conversion's day (UTC, YYYY-MM-DD): the FX rate is the latest on or before it. */
+  day: string;
+  /** The sale's currency; null: the merchant's default. */
+  currency: string | null;
+  /** Links named by the `touches` whose signatures verified. */
+  touchLinkIds: number[];
+}
+
+const contextValues = (q: ContextQuery) => [q.tokenHash, q.txnId, q.clickLinkId, q.customerId, q.monthStart, q.day, q.currency, q.touchLinkIds];
+
 // $1 token hash, $2 txn id, $3 presented link id, $4 customer id, $5 month start, $6 conversion date (UTC),
-// $7 sale currency (null: the merchant's default).
+// $7 sale currency (null: the merchant's default), $8 the touches' link ids.
 export const CONTEXT_SQL = `
 SELECT m.id AS merchant_id, m."postbackTokenHash" AS token_hash, m."defaultCurrency" AS default_currency,
        x.id AS existing_id, x.status AS existing_status,
@@ -79,7 +96,10 @@ SELECT m.id AS merchant_id, m."postbackTokenHash" AS token_hash, m."defaultCurre
        o."revshareBps" AS revshare_bps, o.currency AS offer_currency, o."holdingPeriodDays" AS holding_days,
        ov."cpaAmountMinor" AS override_cpa, ov."revshareBps" AS override_bps,
        tiers.list AS tiers, month.n AS month_count,
-       fx.id AS fx_id, fx.base AS fx_base, fx.quote AS fx_quote, fx.rate::text AS fx_rate, fx."asOf"::text AS fx_as_of
+       fx.id AS fx_id, fx.base AS fx_base, fx.quote AS fx_quote, fx.rate::text AS fx_rate, fx."asOf"::text AS fx_as_of,
+       (SELECT json_agg(json_build_object('id', tl.id, 'affiliateId', tl."affiliateId", 'merchantId', tlo."merchantId",
+                                          'windowDays', tlo."attributionWindowDays"))
+        FROM links tl JOIN offers tlo ON tlo.id = tl."offerId" WHERE tl.id = ANY($8::int[])) AS touch_links
 FROM merchants m
 CROSS JOIN LATERAL (SELECT COALESCE($7::text, m."defaultCurrency") AS cur) sale
 LEFT JOIN conversions x ON x."merchantId" = m.id AND x."txnId" = $2
@@ -163,7 +183,7 @@ export interface LogDraft {
   method: string;
   params: Record<string, string>;
   outcome: "ACCEPTED" | "DUPLICATE" | "REJECTED";
-  reasonCode: string;
+  reasonCode: ReasonCode;
   message: string;
   httpStatus: number;
   conversionId: string | null;
@@ -176,6 +196,23 @@ export interface FlagDraft {
   severity: number;
   explanation: string;
   evidence: unknown;
+}
+
+const LOG_COLUMNS = ["merchantId", "method", "params", "outcome", "reasonCode", "message", "httpStatus", "conversionId", "ip", "receivedAt"] as const;
+
+/**
+ * The one INSERT into postback_logs: `values` gives each column's SQL expression (a placeholder, a literal, a CTE
+ * column), `from` what they are selected from, if anything.
+ */
+function insertLogSql(values: Record<(typeof LOG_COLUMNS)[number], string>, from = ""): string {
+  return `INSERT INTO postback_logs (${LOG_COLUMNS.map((c) => `"${c}"`).join(", ")})
+  SELECT ${LOG_COLUMNS.map((c) => values[c]).join(", ")} ${from}`;
+}
+
+/** The one INSERT into outbox_events: `events` is a jsonb array of OutboxDraft, `from` an optional driving CTE. */
+function insertEventsSql({ merchantId, events, at }: { merchantId: string; events: string; at: string }, from = ""): string {
+  return `INSERT INTO outbox_events (id, type, "merchantId", payload, "createdAt")
+  SELECT e.id, e.type, ${merchantId}, e.payload, ${at} FROM ${from ? `${from}, ` : ""}jsonb_to_recordset(${events}) AS e(id text, type text, payload jsonb)`;
 }
 
 export const CREATE_SQL = `
@@ -202,14 +239,11 @@ WITH conv AS (
   SELECT f.code, f.severity, f.explanation, COALESCE(f.evidence, '{}'), $4, conv.id, $24, $6, $23
   FROM conv, jsonb_to_recordset($33::jsonb) AS f(code text, severity int, explanation text, evidence jsonb)
 ), events AS (
-  INSERT INTO outbox_events (id, type, "merchantId", payload, "createdAt")
-  SELECT e.id, e.type, $2, e.payload, $23 FROM conv, jsonb_to_recordset($34::jsonb) AS e(id text, type text, payload jsonb)
+  ${insertEventsSql({ merchantId: "$2", events: "$34::jsonb", at: "$23" }, "conv")}
 ), log AS (
-  INSERT INTO postback_logs ("merchantId", method, params, outcome, "reasonCode", message, "httpStatus",
-    "conversionId", ip, "receivedAt")
-  SELECT $2, $35, $36::jsonb, 'ACCEPTED', 'created', $37, 200, conv.id, $38, $23 FROM conv
+  ${insertLogSql({ merchantId: "$2", method: "$35", params: "$36::jsonb", outcome: "'ACCEPTED'", reasonCode: "'created'", message: "$37", httpStatus: "200", conversionId: "conv.id", ip: "$38", receivedAt: "$23" }, "FROM conv")}
 )
-SELECT conv.id, pg_notify('outbox', '') FROM conv`;
+SELECT conv.id, ${WAKE_RELAYS_SQL} FROM conv`;
 
 export function createValues(c: NewConversion, k: NewCommission, flags: FlagDraft[], events: OutboxDraft[], log: Pick<LogDraft, "method" | "params" | "message" | "ip">): unknown[] {
   return [
@@ -228,18 +262,27 @@ export async function insertConversion(db: Queryable, values: unknown[]): Promis
   return (result.rowCount ?? 0) > 0;
 }
 
-export const LOG_SQL = `
-INSERT INTO postback_logs ("merchantId", method, params, outcome, "reasonCode", message, "httpStatus", "conversionId",
-  ip, "receivedAt")
-VALUES ($1, $2, $3::jsonb, $4::"PostbackOutcome", $5, $6, $7, $8, $9, $10)`;
+// The relay is woken at commit (NOTIFY is transactional): it only ever sees committed rows.
+const EVENTS_SQL = `WITH inserted AS (${insertEventsSql({ merchantId: "$1", events: "$2::jsonb", at: "$3" })})
+SELECT ${WAKE_RELAYS_SQL}`;
+
+/** Outbox events of a status change, inside its transaction (a new conversion's are part of CREATE_SQL). */
+export async function insertEvents(db: Queryable, merchantId: string, events: OutboxDraft[], at: Date): Promise<void> {
+  if (events.length > 0) await db.query(statement(EVENTS_SQL, [merchantId, JSON.stringify(events), at], "postback_events"));
+}
+
+const LOG_SQL = insertLogSql({
+  merchantId: "$1", method: "$2", params: "$3::jsonb", outcome: '$4::"PostbackOutcome"', reasonCode: "$5", message: "$6",
+  httpStatus: "$7", conversionId: "$8", ip: "$9", receivedAt: "$10",
+});
 
 export async function writeLog(db: Queryable, log: LogDraft): Promise<void> {
   const values = [log.merchantId, log.method, JSON.stringify(log.params), log.outcome, log.reasonCode, log.message, log.httpStatus, log.conversionId, log.ip, log.receivedAt];
   await db.query(statement(LOG_SQL, values, "postback_log"));
 }
 
-export async function readContext(db: Queryable, values: unknown[]): Promise<ContextRow | null> {
-  const result = await db.query<ContextRow>(statement(CONTEXT_SQL, values, "postback_context"));
+export async function readContext(db: Queryable, query: ContextQuery): Promise<ContextRow | null> {
+  const result = await db.query<ContextRow>(statement(CONTEXT_SQL, contextValues(query), "postback_context"));
   return result.rows[0] ?? null;
 }
 

@@ -5,12 +5,16 @@
 // A repeated transition (refund of a refund, approval of an approved sale) is a duplicate: 200, nothing changes.
 // An approval after a refund is a conflict (409). Each change, its outbox events and its postback log row commit in
 // one transaction, under row locks, so concurrent refunds, approvals and payout runs serialise.
+//
+// Lock order, program-wide: a conversion's COMMISSION row first, then the conversion row. The approval job and
+// manager approvals (approval.ts), fraud review and payout runs all lock commissions first too, so two of them on
+// the same sale wait for each other instead of deadlocking (a deadlock would abort one: a 503 to the merchant).
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { closeFlagsOfRefund, withoutOpenFraudFlags } from "../fraud/flags";
 import { minorToDecimal } from "../money";
 import { type ConversionFacts, commissionPayload, conversionPayload, event } from "./events";
-import { type ConversionStatus, type LogDraft, type OutboxDraft, type Queryable, statement } from "./store";
+import { type ConversionStatus, type LogDraft, type OutboxDraft, type Queryable, insertEvents, statement, writeLog } from "./store";
 
 export type LogFields = Pick<LogDraft, "method" | "params" | "ip" | "receivedAt">;
 
@@ -25,20 +29,8 @@ export type TransitionResult =
   | { kind: "conflict"; conversionId: string; status: ConversionStatus }
   | { kind: "missing" };
 
-const INSERT_EVENTS_SQL = `
-INSERT INTO outbox_events (id, type, "merchantId", payload, "createdAt")
-SELECT e.id, e.type, $1, e.payload, $3 FROM jsonb_to_recordset($2::jsonb) AS e(id text, type text, payload jsonb)`;
-
-export async function insertEvents(db: Queryable, merchantId: string, events: OutboxDraft[], at: Date): Promise<void> {
-  if (events.length === 0) return;
-  await db.query(statement(INSERT_EVENTS_SQL, [merchantId, JSON.stringify(events), at]));
-  await db.query("SELECT pg_notify('outbox', '')"); // delivered at commit: the relay wakes for committed rows only
-}
-
-async function logAccepted(db: Queryable, merchantId: string, conversionId: string, code: string, message: string, log: LogFields) {
-  const sql = `INSERT INTO postback_logs ("merchantId", method, params, outcome, "reasonCode", message, "httpStatus", "conversionId", ip, "receivedAt")
-               VALUES ($1, $2, $3::jsonb, 'ACCEPTED', $4, $5, 200, $6, $7, $8)`;
-  await db.query(statement(sql, [merchantId, log.method, JSON.stringify(log.params), code, message, conversionId, log.ip, log.receivedAt]));
+function logAccepted(db: Queryable, merchantId: string, conversionId: string, reasonCode: "approved" | "refunded", message: string, log: LogFields) {
+  return writeLog(db, { ...log, merchantId, outcome: "ACCEPTED", reasonCode, message, httpStatus: 200, conversionId });
 }
 
 /** Runs `work` in a transaction on `client`; rolls back on any error (the caller turns errors into responses). */
@@ -71,21 +63,20 @@ interface LockedCommission {
 /** Merchant approval (status=approved): the conversion, and its commission unless fraud checks hold it. */
 export async function approveConversion(client: pg.PoolClient, merchantId: string, conversionId: string, log: LogFields, hooks: TransitionHooks = {}): Promise<TransitionResult> {
   return inTransaction(client, async () => {
-    const conversion = await lockConversion(client, merchantId, { id: conversionId });
+    const { conversion, commission } = await lockSale(client, merchantId, { id: conversionId });
     if (!conversion) return { kind: "missing" };
     if (conversion.status === "APPROVED") return { kind: "duplicate", conversionId };
     if (conversion.status === "REFUNDED") return { kind: "conflict", conversionId, status: conversion.status };
     const at = log.receivedAt;
     await client.query(statement(`UPDATE conversions SET status = 'APPROVED', "updatedAt" = $2 WHERE id = $1`, [conversionId, at]));
     await hooks.midTransaction?.(client);
-    const approved = await client.query(
-      statement(
-        `UPDATE commissions SET status = 'APPROVED', "approvedAt" = $2, "updatedAt" = $2
-         WHERE "conversionId" = $1 AND kind = 'COMMISSION' AND status = 'PENDING' AND ${withoutOpenFraudFlags}`,
-        [conversionId, at],
-      ),
-    );
-    const message = approved.rowCount ? "Approved by the merchant: the commission is payable." : "Approved by the merchant; the commission keeps its status (held, under fraud review or already settled).";
+    let approved = false;
+    if (commission?.status === "PENDING") {
+      // A commission with open fraud flags stays pending: a manager decides it (server/fraud/flags.ts).
+      const sql = `UPDATE commissions SET status = 'APPROVED', "approvedAt" = $2, "updatedAt" = $2 WHERE id = $1 AND ${withoutOpenFraudFlags}`;
+      approved = (await client.query(statement(sql, [commission.id, at]))).rowCount === 1;
+    }
+    const message = approved ? "Approved by the merchant: the commission is payable." : "Approved by the merchant; the commission keeps its status (held, under fraud review or already settled).";
     await logAccepted(client, merchantId, conversionId, "approved", message, log);
     return { kind: "changed", conversionId, message };
   });
@@ -97,7 +88,7 @@ export async function approveConversion(client: pg.PoolClient, merchantId: strin
  */
 export async function refundConversion(client: pg.PoolClient, merchantId: string, txnId: string, log: LogFields, hooks: TransitionHooks = {}): Promise<TransitionResult> {
   return inTransaction(client, async () => {
-    const conversion = await lockConversion(client, merchantId, { txnId });
+    const { conversion, commission } = await lockSale(client, merchantId, { txnId });
     if (!conversion) return { kind: "missing" };
     if (conversion.status === "REFUNDED") return { kind: "duplicate", conversionId: conversion.id };
     const at = log.receivedAt;
@@ -111,7 +102,6 @@ export async function refundConversion(client: pg.PoolClient, merchantId: string
       subs: [conversion.sub1, conversion.sub2, conversion.sub3, conversion.sub4, conversion.sub5],
     };
     const events: OutboxDraft[] = [event("conversion.reversed", { ...conversionPayload(facts), reversed_at: at.toISOString() })];
-    const commission = await lockCommission(client, conversion.id);
     let message = "Refunded: the conversion is reversed.";
     if (commission?.status === "PAID") {
       const adjustment = await insertClawback(client, conversion, commission, at);
@@ -137,9 +127,19 @@ export async function refundConversion(client: pg.PoolClient, merchantId: string
   });
 }
 
-async function lockConversion(db: Queryable, merchantId: string, by: { id: string } | { txnId: string }): Promise<LockedConversion | null> {
+/** Locks a sale for a status change, in the program's lock order: its commission, then the conversion. */
+async function lockSale(db: Queryable, merchantId: string, by: { id: string } | { txnId: string }): Promise<{ conversion: LockedConversion | null; commission: LockedCommission | null }> {
   const [column, value] = "id" in by ? ["id", by.id] : ['"txnId"', by.txnId];
-  const result = await db.query<LockedConversion>(
+  const commissions = await db.query<LockedCommission>(
+    statement(
+      `SELECT k.id, k.status, k."amountMinor", k.currency, k.calculation, k."paidAt"
+       FROM commissions k JOIN conversions v ON v.id = k."conversionId"
+       WHERE v."merchantId" = $1 AND v.${column} = $2 AND k.kind = 'COMMISSION'
+       FOR UPDATE OF k`,
+      [merchantId, value],
+    ),
+  );
+  const conversions = await db.query<LockedConversion>(
     statement(
       `SELECT id, status, "offerId", "affiliateId", "linkId", "clickId", "clickedAt", "txnId", event, "customerId",
               "amountMinor", currency, sub1, sub2, sub3, sub4, sub5, "createdAt"
@@ -147,18 +147,7 @@ async function lockConversion(db: Queryable, merchantId: string, by: { id: strin
       [merchantId, value],
     ),
   );
-  return result.rows[0] ?? null;
-}
-
-async function lockCommission(db: Queryable, conversionId: string): Promise<LockedCommission | null> {
-  const result = await db.query<LockedCommission>(
-    statement(
-      `SELECT id, status, "amountMinor", currency, calculation, "paidAt" FROM commissions
-       WHERE "conversionId" = $1 AND kind = 'COMMISSION' FOR UPDATE`,
-      [conversionId],
-    ),
-  );
-  return result.rows[0] ?? null;
+  return { conversion: conversions.rows[0] ?? null, commission: commissions.rows[0] ?? null };
 }
 
 function commissionFacts(conversion: LockedConversion, commission: LockedCommission) {

@@ -10,7 +10,9 @@ export type Db = InstanceType<typeof PrismaClient>;
 const globalForDb = globalThis as unknown as { __pool?: pg.Pool; __db?: Db };
 
 function createPool(): pg.Pool {
-  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 20, idleTimeoutMillis: 30_000 });
+  // connectionTimeoutMillis: a request waiting for a connection (pool exhausted, database host not answering)
+  // fails after 5 s instead of hanging.
+  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", (error) => console.error("[db] idle client error:", error.message));
   return pool;

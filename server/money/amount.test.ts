@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { currencyExponent, minorToDecimal } from ".";
-import { MAX_MINOR, SUPPORTED_CURRENCIES, parseAmount } from "./amount";
+import { MAX_MINOR, SUPPORTED_CURRENCIES, parseAmount, parsePercent } from "./amount";
 import { divHalfEven, parseDecimal } from "./rounding";
 
 describe("parseAmount", () => {
@@ -51,6 +51,20 @@ describe("parseAmount", () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe("parsePercent", () => {
+  it("moves the digits into basis points, exactly", () => {
+    const cases: Array<[string, number]> = [["12.5", 1250], ["15", 1500], ["0.25", 25], ["0.01", 1], ["100", 10_000], ["0", 0], [" 7.50 ", 750]];
+    for (const [text, bps] of cases) expect(parsePercent(text), text).toEqual({ ok: true, bps });
+  });
+
+  it("refuses more than two decimals, more than 100, signs and junk", () => {
+    for (const junk of ["12.345", "100.01", "101", "-5", "1e2", "12,5", "", "%", "1000"]) {
+      expect(parsePercent(junk).ok, junk).toBe(false);
+    }
+    expect(parsePercent("100.5")).toEqual({ ok: false, message: "a percentage from 0 to 100" });
   });
 });
 

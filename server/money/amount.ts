@@ -79,3 +79,17 @@ function maxMajor(exponent: number): string {
   const digits = String(MAX_MINOR);
   return exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
+
+const PERCENT = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
+
+/**
+ * A percentage as a manager types it ("12.5", "15", "0.25") into basis points (1250, 1500, 25), exactly: at most
+ * two decimals (a basis point is 0.01%), from 0 to 100.
+ */
+export function parsePercent(text: string): { ok: true; bps: number } | { ok: false; message: string } {
+  const match = PERCENT.exec(text.trim());
+  if (!match) return { ok: false, message: "a percentage with a dot and at most two decimals, e.g. 12.5" };
+  const bps = Number(match[1]! + (match[2] ?? "").padEnd(2, "0"));
+  if (bps > 10_000) return { ok: false, message: "a percentage from 0 to 100" };
+  return { ok: true, bps };
+}

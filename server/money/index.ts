@@ -41,9 +41,15 @@ export function formatMoney(amountMinor: number | bigint, currency: string, loca
   return formatter.format(minorToDecimal(amountMinor, currency) as Intl.StringNumericLiteral);
 }
 
-/** Basis points as a percentage: 1500 → "15%", 1250 → "12.5%". */
+/** Basis points as an exact percentage: 1500 → "15%", 1250 → "12.5%", 1 → "0.01%" (digits moved, no float). */
 export function formatBps(bps: number): string {
-  return `${(bps / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
+  const digits = String(Math.abs(bps)).padStart(3, "0");
+  return `${bps < 0 ? "-" : ""}${trimZeros(`${digits.slice(0, -2)}.${digits.slice(-2)}`)}%`;
+}
+
+/** A decimal string without trailing fractional zeros: "1.0850" → "1.085", "15.00" → "15", "150" → "150". */
+export function trimZeros(decimal: string): string {
+  return decimal.includes(".") ? decimal.replace(/\.?0+$/, "") : decimal;
 }
 
 export interface Rate {

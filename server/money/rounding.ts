@@ -21,11 +21,6 @@ export function divHalfEven(num: bigint, den: bigint): bigint {
   return quotient % 2n === 0n ? quotient : away; // exactly half: the even neighbour
 }
 
-/** Same as `divHalfEven` for a Rational. */
-export function roundHalfEven({ num, den }: Rational): bigint {
-  return divHalfEven(num, den);
-}
-
 const DECIMAL = /^(\d{1,30})(?:\.(\d{1,30}))?$/;
 
 /**

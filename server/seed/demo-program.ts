@@ -1,6 +1,7 @@
 // The demo program as plain rows, built without I/O: a florist (the `demo-token` merchant) and a SaaS merchant,
-// three offers, twenty affiliates with links, a month of clicks and the conversions, commissions and one paid
-// payout run that follow from them. Deterministic for a given seed and `now`, so tests can rely on its shape.
+// three offers, twenty affiliates with links, a month of clicks and the conversions (some reached through several
+// affiliates' clicks: touch paths of 2–4), commissions and one paid payout run that follow from them, and daily
+// EUR/USD rates. Deterministic for a given seed and `now`, so tests can rely on its shape.
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "../db";
 import { type Tier, computeCommission } from "../conversions/commission";
@@ -12,6 +13,8 @@ export const DEMO_SLUG = "demo";
 export const DEMO_DAYS = 30;
 export const DEMO_CLICKS = 10_000;
 export const DEMO_CONVERSIONS = 500;
+/** Days of EUR/USD rates, up to today: more than the demo's month, so every demo sale has a fresh rate. */
+export const DEMO_FX_DAYS = 35;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -148,7 +151,19 @@ export function buildDemoProgram({ now, linkIds, signClick, passwordHash, seed =
 
   const clicks = buildClicks(rng, nowMs, links, signClick);
   const activity = buildConversions(rng, nowMs, clicks, offerRows, tiers, affiliates, manager.id);
-  return { settings, merchants, offers, tiers, affiliates, links, users, clicks, ...activity };
+  const fxRates = buildFxRates(rng, nowMs);
+  return { settings, merchants, offers, tiers, affiliates, links, users, clicks, ...activity, fxRates };
+}
+
+/** 1 EUR in USD for each of the last DEMO_FX_DAYS days: a gentle random walk around 1.08, four decimals. */
+function buildFxRates(rng: Rng, nowMs: number): Prisma.FxRateCreateManyInput[] {
+  const today = nowMs - (nowMs % DAY);
+  let tenThousandths = 10_800;
+  return Array.from({ length: DEMO_FX_DAYS }, (_, i) => {
+    tenThousandths += Math.round((rng() - 0.5) * 40);
+    const digits = String(tenThousandths);
+    return { id: randomUUID(), base: "EUR", quote: "USD", rate: `${digits.slice(0, -4)}.${digits.slice(-4)}`, asOf: new Date(today - (DEMO_FX_DAYS - 1 - i) * DAY) };
+  });
 }
 
 type ClickRow = Prisma.ClickCreateManyInput & { createdAt: Date };
@@ -235,6 +250,7 @@ function buildConversions(
   while (chosen.size < Math.min(DEMO_CONVERSIONS, candidates.length)) chosen.add(Math.floor(rng() * candidates.length));
 
   const offerById = new Map(offers.map((o) => [o.id, o]));
+  const earlierTouches = touchPicker(rng, candidates, offerById);
   // Tiers count an affiliate's conversions on the offer per calendar month (UTC), this one included.
   const monthlyCount = new Map<string, number>();
   const conversions: Prisma.ConversionCreateManyInput[] = [];
@@ -263,7 +279,7 @@ function buildConversions(
       status: refunded ? "REFUNDED" : "APPROVED",
       ip: click.ip,
       sub1: click.sub1,
-      touchPath: [{ clickId: click.id, affiliateId: click.affiliateId, at: click.createdAt.toISOString() }],
+      touchPath: [...earlierTouches(click), click].map((c) => ({ clickId: c.id, affiliateId: c.affiliateId, at: c.createdAt.toISOString() })),
       createdAt,
       updatedAt: createdAt,
     });
@@ -278,6 +294,7 @@ function buildConversions(
       conversionNumber,
       sale: { amountMinor, currency: offer.currency },
       fx: null,
+      saleDay: createdAt.toISOString().slice(0, 10),
     });
     if (!computed.ok) throw new Error(`demo commission: ${computed.message}`);
     const status = refunded ? "REVERSED" : holdUntil > new Date(nowMs) ? "PENDING" : holdUntil <= periodEnd ? "PAID" : "APPROVED";
@@ -314,4 +331,29 @@ function buildConversions(
     c.payoutId = payout.id;
   }
   return { conversions, commissions, payoutRun: run, payouts: [...payouts.values()] };
+}
+
+/**
+ * For about one conversion in five, 1–3 earlier clicks of other affiliates on the same merchant's offers within the
+ * 20 days before the paid click (inside every demo offer's window), oldest first: customers who met the brand
+ * through several affiliates, so the credit report's models differ.
+ */
+function touchPicker(rng: Rng, clicks: ClickRow[], offers: ReadonlyMap<string, { merchantId: string }>) {
+  const byMerchant = new Map<string, ClickRow[]>(); // each in time order, as `clicks` is
+  for (const click of clicks) {
+    const merchantId = offers.get(click.offerId)!.merchantId;
+    const list = byMerchant.get(merchantId);
+    if (list) list.push(click);
+    else byMerchant.set(merchantId, [click]);
+  }
+  return (paid: ClickRow): ClickRow[] => {
+    if (rng() >= 0.2) return [];
+    const pool = byMerchant.get(offers.get(paid.offerId)!.merchantId)!;
+    const since = paid.createdAt.getTime() - 20 * DAY;
+    const earlier = pool.filter((c) => c.createdAt.getTime() >= since && c.createdAt < paid.createdAt && c.affiliateId !== paid.affiliateId);
+    const picked = new Set<ClickRow>();
+    const wanted = 1 + Math.floor(rng() * 3);
+    for (let tries = 0; picked.size < Math.min(wanted, earlier.length) && tries < 20; tries++) picked.add(pick(rng, earlier));
+    return [...picked].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  };
 }

@@ -6,7 +6,7 @@ import { migrate } from "../db/migrate";
 import { hashPostbackToken } from "../merchants/postback-token";
 import { createScratchDatabase } from "../testing/scratch-db";
 import { createClickIdCodec } from "../tracking/click-id";
-import { DEMO_CLICKS, DEMO_CONVERSIONS, DEMO_POSTBACK_TOKEN, DEMO_SLUG } from "./demo-program";
+import { DEMO_CLICKS, DEMO_CONVERSIONS, DEMO_FX_DAYS, DEMO_POSTBACK_TOKEN, DEMO_SLUG } from "./demo-program";
 import { seedDemoProgram } from "./write";
 
 const SECRET = "seed-test-click-secret-0123456789abcdef";
@@ -115,6 +115,35 @@ describe("demo seed", () => {
       [now],
     );
     expect(inconsistent.n).toBe(0);
+  });
+
+  it("gives some conversions touch paths of 2–4 real clicks of the same merchant, the paid click last", async () => {
+    const { rows } = await pool.query<{ touches: number; n: number }>(`SELECT jsonb_array_length("touchPath")::int AS touches, count(*)::int AS n FROM conversions GROUP BY 1 ORDER BY 1`);
+    const byLength = Object.fromEntries(rows.map((r) => [r.touches, r.n]));
+    expect(Object.keys(byLength).map(Number).every((n) => n >= 1 && n <= 4)).toBe(true);
+    expect(byLength[1]).toBeGreaterThan(DEMO_CONVERSIONS / 2);
+    expect((byLength[2] ?? 0) + (byLength[3] ?? 0) + (byLength[4] ?? 0)).toBeGreaterThan(30);
+    const wrong = await one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM conversions v
+       CROSS JOIN LATERAL jsonb_array_elements(v."touchPath") WITH ORDINALITY AS t(touch, i)
+       LEFT JOIN clicks c ON c.id = t.touch->>'clickId'
+       LEFT JOIN offers o ON o.id = c."offerId"
+       WHERE c.id IS NULL OR o."merchantId" <> v."merchantId" OR c."affiliateId" <> t.touch->>'affiliateId'
+          OR c."createdAt" > v."clickedAt" OR c."createdAt" < v."clickedAt" - interval '30 days'
+          OR (t.i = jsonb_array_length(v."touchPath") AND c.id <> v."clickId")`,
+    );
+    expect(wrong.n).toBe(0);
+    const mixed = await one<{ n: number }>(`SELECT count(DISTINCT v."affiliateId")::int AS n FROM conversions v WHERE jsonb_array_length(v."touchPath") > 1`);
+    expect(mixed.n).toBeGreaterThan(3);
+  });
+
+  it("stores a EUR/USD rate for each of the last days, today included", async () => {
+    const rates = await one<{ n: number; newest: string; oldest: string; pairs: number }>(
+      `SELECT count(*)::int AS n, max("asOf")::text AS newest, min("asOf")::text AS oldest, count(DISTINCT (base, quote))::int AS pairs FROM fx_rates`,
+    );
+    expect(rates).toEqual({ n: DEMO_FX_DAYS, newest: now.toISOString().slice(0, 10), oldest: new Date(now.getTime() - (DEMO_FX_DAYS - 1) * DAY).toISOString().slice(0, 10), pairs: 1 });
+    const { rows } = await pool.query<{ rate: string }>(`SELECT rate::text FROM fx_rates WHERE base = 'EUR' AND quote = 'USD'`);
+    for (const { rate } of rows) expect(rate).toMatch(/^1\.\d{10}$/);
   });
 
   it("pays PAID commissions through one payout per affiliate and currency that adds up", async () => {

@@ -55,6 +55,7 @@ async function writeProgram(client: pg.ClientBase, p: DemoProgram) {
     id: "text", merchantId: "text", name: "text", payoutModel: '"PayoutModel"', cpaAmountMinor: "int4", revshareBps: "int4",
     currency: "text", attributionWindowDays: "int4", holdingPeriodDays: "int4", createdAt: "timestamptz",
   }, p.offers);
+  await bulkInsert(client, "fx_rates", { id: "text", base: "text", quote: "text", rate: "numeric", asOf: "date" }, p.fxRates);
   await bulkInsert(client, "commission_tiers", { id: "text", offerId: "text", minConversions: "int4", cpaAmountMinor: "int4" }, p.tiers);
   await bulkInsert(client, "affiliates", {
     id: "text", name: "text", email: "text", payoutMethod: '"PayoutMethod"', payoutDetails: "jsonb", currency: "text", createdAt: "timestamptz",

@@ -1,6 +1,7 @@
 // A TCP forwarder that tests put between a client and PostgreSQL to take the database "down" for real: `down()`
-// resets every open connection and refuses new ones, `up()` accepts again. The client sees genuine connection
-// errors (no mock of pg), while other tests sharing the same database are unaffected.
+// resets every open connection and refuses new ones, `up()` accepts again; `stall()` is a host that stops
+// answering: connections stay open (new ones are accepted) but nothing is forwarded either way. The client sees
+// genuine connection behaviour (no mock of pg), while other tests sharing the same database are unaffected.
 import net from "node:net";
 
 export interface TcpProxy {
@@ -9,14 +10,26 @@ export interface TcpProxy {
   urlFor(url: string): string;
   down(): void;
   up(): void;
+  stall(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   let accepting = true;
+  let stalled = false;
   const sockets = new Set<net.Socket>();
+  const hold = (s: net.Socket) => {
+    s.unpipe();
+    s.pause();
+  };
   const server = net.createServer((client) => {
     if (!accepting) return void client.resetAndDestroy();
+    if (stalled) {
+      sockets.add(client);
+      client.on("close", () => sockets.delete(client));
+      client.on("error", () => {});
+      return void client.pause();
+    }
     const upstream = net.connect(targetPort, targetHost);
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -43,6 +56,10 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     up() {
       accepting = true;
+    },
+    stall() {
+      stalled = true;
+      for (const s of sockets) hold(s);
     },
     close: () => {
       accepting = false;

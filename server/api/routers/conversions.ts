@@ -2,6 +2,7 @@
 // Logic lives in server/conversions (queries.ts, approval.ts).
 import { z } from "zod";
 import { approveCommissions } from "../../conversions/approval";
+import { MAX_REPORT_DAYS, creditReport } from "../../conversions/credit-report";
 import { affiliateConversions, conversionFilterOptions, listCommissions, listConversions } from "../../conversions/queries";
 import { affiliateProcedure, createTRPCRouter, managerProcedure } from "../trpc";
 
@@ -22,6 +23,18 @@ export const conversionsRouter = createTRPCRouter({
   commissions: managerProcedure
     .input(range.and(z.object({ status: commissionStatus.optional() })))
     .query(({ ctx, input }) => listCommissions(ctx.db, input)),
+
+  /** Each affiliate's credit under last click (paid), first click, linear and position-based, for a period. */
+  credit: managerProcedure
+    .input(
+      z.object({
+        days: z.number().int().min(1).max(MAX_REPORT_DAYS, `At most ${MAX_REPORT_DAYS} days`).default(30),
+        to: z.date().optional(),
+        measure: z.enum(["commission", "revenue"]).default("commission"),
+        currency: z.string().regex(/^[A-Z]{3}$/, "A 3-letter ISO 4217 code, e.g. EUR").optional(),
+      }),
+    )
+    .query(({ ctx, input }) => creditReport(ctx.db, input)),
 
   approve: managerProcedure
     .input(z.object({ commissionIds: z.array(id).min(1, "Select at least one commission").max(500, "At most 500 commissions at once") }))

@@ -1,6 +1,7 @@
 "use client";
 // Managers: conversions and commissions across the program, filtered by status, affiliate, merchant and date;
-// pending commissions can be approved (one or many; each approval is audited). The program's postback log too.
+// pending commissions can be approved (one or many; each approval is audited). The program's postback log, and the
+// credit report (what each affiliate gets under other attribution models) too.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { LoadMore } from "~/components/postbacks/load-more";
@@ -12,9 +13,13 @@ import { Skeleton } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
 import { COMMISSION_TONE, commissionStatusLabel } from "~/server/conversions/labels";
 import { formatMoney } from "~/server/money";
+import { CreditReport } from "./credit-report";
 
 const CONVERSION_TONE = { PENDING: "amber", APPROVED: "blue", REFUNDED: "gray" } as const;
-type Tab = "conversions" | "commissions" | "log";
+type ConversionStatus = keyof typeof CONVERSION_TONE;
+const CONVERSION_STATUS_CHOICES = Object.keys(CONVERSION_TONE).map((s) => ({ value: s, label: s.toLowerCase() }));
+const TABS = { conversions: "Conversions", commissions: "Commissions", credit: "Credit models", log: "Postback log" } as const;
+type Tab = keyof typeof TABS;
 
 const when = (d: Date) => d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 const dayStart = (value: string) => (value ? new Date(`${value}T00:00:00Z`) : undefined);
@@ -25,6 +30,7 @@ export function ConversionsBrowser() {
   const options = useQuery(trpc.conversions.filters.queryOptions());
   const [tab, setTab] = useState<Tab>("conversions");
   const [status, setStatus] = useState<CommissionStatus | "">("");
+  const [conversionStatus, setConversionStatus] = useState<ConversionStatus | "">("");
   const [affiliateId, setAffiliateId] = useState("");
   const [merchantId, setMerchantId] = useState("");
   const [from, setFrom] = useState("");
@@ -36,17 +42,20 @@ export function ConversionsBrowser() {
   return (
     <div className="space-y-6">
       <div role="tablist" className="flex gap-2 border-b border-slate-200">
-        {(["conversions", "commissions", "log"] as const).map((t) => (
+        {(Object.keys(TABS) as Tab[]).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} type="button" onClick={() => setTab(t)} className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${tab === t ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
-            {t === "log" ? "Postback log" : t[0]!.toUpperCase() + t.slice(1)}
+            {TABS[t]}
           </button>
         ))}
       </div>
       {tab === "log" ? (
         <PostbackLog scope="program" merchants={options.data?.merchants ?? []} />
+      ) : tab === "credit" ? (
+        <CreditReport />
       ) : (
         <>
           <div className="flex flex-wrap items-end gap-3 text-sm">
+            {tab === "conversions" && <FilterSelect label="Conversion status" value={conversionStatus} onChange={setConversionStatus} choices={CONVERSION_STATUS_CHOICES} />}
             <FilterSelect label="Commission status" value={status} onChange={setStatus} choices={COMMISSION_STATUS_CHOICES} />
             <FilterSelect label="Affiliate" value={affiliateId} onChange={setAffiliateId} choices={choicesOf(options.data?.affiliates)} all="All affiliates" />
             <FilterSelect label="Merchant" value={merchantId} onChange={setMerchantId} choices={choicesOf(options.data?.merchants)} all="All merchants" />
@@ -64,7 +73,7 @@ export function ConversionsBrowser() {
               {rangeError}
             </p>
           ) : tab === "conversions" ? (
-            <ConversionsTable filter={{ ...filter, commissionStatus: status || undefined }} />
+            <ConversionsTable filter={{ ...filter, status: conversionStatus || undefined, commissionStatus: status || undefined }} />
           ) : (
             <CommissionsTable filter={{ ...filter, status: status || undefined }} />
           )}
@@ -99,7 +108,7 @@ function ApproveResult({ approve }: { approve: ReturnType<typeof useApprove> }) 
   );
 }
 
-function ConversionsTable({ filter }: { filter: RangeFilter & { commissionStatus?: CommissionStatus } }) {
+function ConversionsTable({ filter }: { filter: RangeFilter & { status?: ConversionStatus; commissionStatus?: CommissionStatus } }) {
   const trpc = useTRPC();
   const query = useInfiniteQuery(trpc.conversions.list.infiniteQueryOptions(filter, nextPage));
   const approve = useApprove();
