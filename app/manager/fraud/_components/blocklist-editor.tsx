@@ -8,7 +8,7 @@ import { ActionButton } from "~/components/ui/action-button";
 import { Card, EmptyState } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
-import { FormMessage, LabeledInput, inputClass, issuesByField } from "./form";
+import { FormMessage, LabeledInput, inputClass, issuesByField } from "~/components/ui/form";
 
 export function BlocklistEditor() {
   const trpc = useTRPC();

@@ -10,7 +10,7 @@ import { Card, EmptyState } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
 import type { RouterOutputs } from "~/server/api/types";
-import { FormMessage, LabeledInput, inputClass, issuesByField } from "./form";
+import { FormMessage, LabeledInput, inputClass, issuesByField } from "~/components/ui/form";
 
 type Affiliate = RouterOutputs["fraud"]["identities"]["affiliates"][number];
 

@@ -7,7 +7,7 @@ import { useTRPC } from "~/components/trpc/client";
 import { Badge, Card } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
 import type { RouterOutputs } from "~/server/api/types";
-import { FormMessage, LabeledInput, inputClass, issuesByField } from "./form";
+import { FormMessage, LabeledInput, inputClass, issuesByField } from "~/components/ui/form";
 
 type Rules = RouterOutputs["fraud"]["rules"];
 type Rule = Rules["rules"][number];

@@ -1,38 +1,17 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
-import { z } from "zod";
 import { useTRPC } from "~/components/trpc/client";
 import { CopyButton } from "~/components/ui/copy-button";
 import { Badge, Card, EmptyState } from "~/components/ui/page";
 import { QueryState, Skeleton } from "~/components/ui/query-state";
+import { type FieldErrors, LabeledInput, fieldErrors, inputClass } from "~/components/ui/form";
 import { DataTable } from "~/components/ui/table";
 import { createLinkInput, destinationSchema } from "~/server/links/schema";
 
-type FieldErrors = Partial<Record<string, string>>;
-type ServerError = { message: string; data?: { zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | null };
-
-/** Field messages from a zod result (client check) or from the server's zodError, first message per field. */
-function fieldErrors(error: z.ZodError | ServerError): FieldErrors {
-  const fields = error instanceof z.ZodError ? z.flattenError(error).fieldErrors : (error.data?.zodError?.fieldErrors ?? {});
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v as string[] | undefined)?.[0]]));
-}
-
-const inputClass = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
-
-function Field({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
-  return (
-    <label className="block text-sm font-medium text-slate-700">
-      {label}
-      {children}
-      {error && <span className="mt-1 block text-xs font-normal text-red-700">{error}</span>}
-    </label>
-  );
-}
-
 function Choice({ options, value, onChange, ...field }: { label: string; error?: string; value: string; onChange: (e: { target: { value: string } }) => void; options: [string, string][] }) {
   return (
-    <Field {...field}>
+    <LabeledInput {...field}>
       <select className={inputClass} value={value} onChange={onChange}>
         <option value="">Choose…</option>
         {options.map(([id, name]) => (
@@ -41,7 +20,7 @@ function Choice({ options, value, onChange, ...field }: { label: string; error?:
           </option>
         ))}
       </select>
-    </Field>
+    </LabeledInput>
   );
 }
 
@@ -101,12 +80,12 @@ function CreateLinkForm({ onCreated }: { onCreated: () => void }) {
       <QueryState query={options} skeleton={<Skeleton rows={2} />}>
         {({ affiliates, offers }) => (
           <form onSubmit={submit} noValidate className="grid gap-4 md:grid-cols-2" aria-label="New link">
-            <Field label="Slug" error={errors.slug}>
+            <LabeledInput label="Slug" error={errors.slug}>
               <input className={inputClass} value={form.slug} onChange={set("slug")} placeholder="spring-sale" autoComplete="off" />
-            </Field>
-            <Field label="Destination URL" error={errors.destinationUrl}>
+            </LabeledInput>
+            <LabeledInput label="Destination URL" error={errors.destinationUrl}>
               <input className={inputClass} value={form.destinationUrl} onChange={set("destinationUrl")} placeholder="https://shop.example/landing" />
-            </Field>
+            </LabeledInput>
             <Choice label="Affiliate" error={errors.affiliateId} value={form.affiliateId} onChange={set("affiliateId")} options={affiliates.map((a) => [a.id, a.name])} />
             <Choice label="Offer" error={errors.offerId} value={form.offerId} onChange={set("offerId")} options={offers.map((o) => [o.id, `${o.name} (${o.merchant.name})`])} />
             <div className="flex items-center gap-4 md:col-span-2">
