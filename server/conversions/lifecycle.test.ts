@@ -91,7 +91,7 @@ describe("lifecycle", () => {
 
     const mine = await callerFor(affiliate.user).conversions.mine({});
     expect(mine.rows).toHaveLength(1);
-    expect(commissionStatusLabel(mine.rows[0]!)).toBe("reversed");
+    expect(commissionStatusLabel(mine.rows[0]!)).toBe("reversed: the sale was refunded");
     expect(mine.rows[0]!.conversion.status).toBe("REFUNDED");
     // Nothing left for fraud review to decide about this sale.
     const queue = await callerFor(manager).fraud.queue();

@@ -20,6 +20,7 @@ const MAX_LISTED = 100;
 export async function recordSignInIp(affiliateId: string, rawIp: string | null, db: Db = defaultDb): Promise<boolean> {
   const ip = canonicalIp(rawIp);
   if (!ip || blockedReason(ip) !== null) return false;
+  // pg_notify returns void, which no client can read: the column is cast to text.
   const rows = await db.$queryRaw<{ added: boolean }[]>`
     WITH before AS (
       SELECT id, COALESCE("signInIps", '{}') AS ips FROM affiliates WHERE id = ${affiliateId} FOR UPDATE
@@ -28,7 +29,7 @@ export async function recordSignInIp(affiliateId: string, rawIp: string | null, 
       FROM before WHERE a.id = before.id AND before.ips[1] IS DISTINCT FROM ${ip}::text
       RETURNING NOT (${ip}::text = ANY (before.ips)) AS added
     )
-    SELECT added, CASE WHEN added THEN pg_notify(${CONFIG_CHANNEL}, 'identities') END AS notified FROM changed`;
+    SELECT added, (CASE WHEN added THEN pg_notify(${CONFIG_CHANNEL}, 'identities') END)::text AS notified FROM changed`;
   return rows[0]?.added === true;
 }
 

@@ -6,14 +6,11 @@
 // As in server/tracking/metrics.ts, metrics are looked up before they are created (this module may be evaluated
 // twice in one process, our server's copy and Next's bundle) and the engine is read through globalThis.
 import client from "prom-client";
+import { registeredOnce } from "../http/metrics";
 import type { FraudEngine } from "./engine";
 import type { FraudVerdict } from "./types";
 
-function once<T>(name: string, create: (name: string) => T): T {
-  return (client.register.getSingleMetric(name) as T | undefined) ?? create(name);
-}
-
-const evaluations = once("fraud_evaluations_total", (name) => new client.Counter({
+const evaluations = registeredOnce("fraud_evaluations_total", (name) => new client.Counter({
   name,
   help: "Conversions judged by the fraud checks, by decision (pass, review, hold).",
   labelNames: ["decision"] as const,
@@ -24,7 +21,7 @@ const byDecision = {
   HOLD: evaluations.labels("hold"),
 } satisfies Record<FraudVerdict["decision"], unknown>;
 
-const duration = once("fraud_evaluation_duration_seconds", (name) => new client.Histogram({
+const duration = registeredOnce("fraud_evaluation_duration_seconds", (name) => new client.Histogram({
   name,
   help: "Time to judge one conversion; click_row=yes when the click's row had to be read (a click this process never counted).",
   labelNames: ["click_row"] as const,
@@ -48,14 +45,14 @@ export function exposeEngineMetrics(engine: () => FraudEngine): void {
 
 const stats = () => source.__fraudMetricEngine?.().traffic.stats();
 
-once("fraud_remembered_clicks", (name) => new client.Gauge({
+registeredOnce("fraud_remembered_clicks", (name) => new client.Gauge({
   name,
   help: "Notable clicks whose traits the engine keeps for the conversions that may follow (capped at 200,000).",
   collect() {
     this.set(stats()?.notableClicks ?? 0);
   },
 }));
-once("fraud_velocity_keys", (name) => new client.Gauge({
+registeredOnce("fraud_velocity_keys", (name) => new client.Gauge({
   name,
   help: "Distinct (affiliate, IP) and (affiliate, subnet) keys in the click-velocity windows.",
   collect() {
@@ -63,7 +60,7 @@ once("fraud_velocity_keys", (name) => new client.Gauge({
   },
 }));
 const reported = new Map<string, number>();
-once("fraud_counter_keys_dropped_total", (name) => new client.Counter({
+registeredOnce("fraud_counter_keys_dropped_total", (name) => new client.Counter({
   name,
   help: "Events not counted because a window bucket of the counter was full of other keys (250,000 per bucket).",
   labelNames: ["counter"] as const,

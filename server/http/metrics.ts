@@ -6,6 +6,15 @@ import client from "prom-client";
 import { env } from "../env";
 import { type Handler, sendJson } from "./types";
 
+/**
+ * A metric of prom-client's default registry, created on first use. Modules that declare metrics may be
+ * evaluated twice in one process (our server's copy and Next's bundle of proxy.ts) while the registry is one:
+ * the second evaluation gets the first one's metric instead of a "already registered" error.
+ */
+export function registeredOnce<T>(name: string, create: (name: string) => T): T {
+  return (client.register.getSingleMetric(name) as T | undefined) ?? create(name);
+}
+
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
 export const metrics: Handler = async (req, res) => {

@@ -6,16 +6,13 @@
 // prom-client's registry is one: metrics are therefore looked up before they are created, and the gauges' sources
 // live on globalThis, so both copies feed the same series.
 import client from "prom-client";
+import { registeredOnce } from "../http/metrics";
 import type { SinkObserver } from "./click-sink";
 import type { RedirectResult } from "./redirect";
 
 type Outcome = RedirectResult["outcome"];
 
-function once<T>(name: string, create: (name: string) => T): T {
-  return (client.register.getSingleMetric(name) as T | undefined) ?? create(name);
-}
-
-const redirects = once("go_redirects_total", (name) => new client.Counter({
+const redirects = registeredOnce("go_redirects_total", (name) => new client.Counter({
   name,
   help: "Answers of /go/<slug> by outcome (redirect, bot, head: a click was recorded; fallback, not_found, method_not_allowed: none).",
   labelNames: ["outcome"] as const,
@@ -24,40 +21,40 @@ const byOutcome = Object.fromEntries(
   (["redirect", "bot", "head", "fallback", "not_found", "method_not_allowed"] as const).map((o) => [o, redirects.labels(o)]),
 ) as Record<Outcome, { inc(): void }>;
 
-const latency = once("go_redirect_duration_seconds", (name) => new client.Histogram({
+const latency = registeredOnce("go_redirect_duration_seconds", (name) => new client.Histogram({
   name,
   help: "Time from request to the redirect written, inside our process.",
   buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
 }));
 
-const batchSize = once("click_batch_rows", (name) => new client.Histogram({
+const batchSize = registeredOnce("click_batch_rows", (name) => new client.Histogram({
   name,
   help: "Clicks per insert written by the click sink.",
   buckets: [1, 10, 100, 500, 1_000, 2_500, 5_000, 10_000],
 }));
-const flushSeconds = once("click_flush_duration_seconds", (name) => new client.Histogram({
+const flushSeconds = registeredOnce("click_flush_duration_seconds", (name) => new client.Histogram({
   name,
   help: "Duration of one batch insert.",
   buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
 }));
-const dropped = once("clicks_dropped_total", (name) => new client.Counter({
+const dropped = registeredOnce("clicks_dropped_total", (name) => new client.Counter({
   name,
   help: "Clicks redirected but never stored: buffer full (database down too long), rejected rows, shutdown deadline.",
   labelNames: ["reason"] as const,
 }));
-const flushFailures = once("click_flush_failures_total", (name) => new client.Counter({ name, help: "Batch inserts that failed and will be retried." }));
+const flushFailures = registeredOnce("click_flush_failures_total", (name) => new client.Counter({ name, help: "Batch inserts that failed and will be retried." }));
 
 type Sources = { depth: () => number; cacheSize: () => number };
 const globalSources = globalThis as unknown as { __clickMetricSources?: Sources };
 const sources = (globalSources.__clickMetricSources ??= { depth: () => 0, cacheSize: () => 0 });
-once("click_buffer_depth", (name) => new client.Gauge({
+registeredOnce("click_buffer_depth", (name) => new client.Gauge({
   name,
   help: "Clicks held in memory, waiting to be written.",
   collect() {
     this.set(sources.depth());
   },
 }));
-once("link_cache_size", (name) => new client.Gauge({
+registeredOnce("link_cache_size", (name) => new client.Gauge({
   name,
   help: "Active links held in the redirect cache.",
   collect() {
