@@ -16,7 +16,7 @@ import { FraudEngine } from "../server/fraud/engine";
 import { browserUserAgent, residentialIp, seededRandom } from "../server/fraud/simulate";
 import { STARTER_BLOCKLIST } from "../server/fraud/starter-blocklist";
 import { DAY, MINUTE, SECOND } from "../server/fraud/traffic";
-import type { ConversionCandidate, FraudVerdict } from "../server/fraud/types";
+import type { ConversionCandidate, FraudVerdict, StoredClick } from "../server/fraud/types";
 
 const AFFILIATES = Number(process.env.BENCH_AFFILIATES ?? 1_000);
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 1_000_000);
@@ -153,7 +153,7 @@ async function postbackComparison(engine: FraudEngine, random: () => number) {
   const { defaultPostbackDeps, postbackRoute } = await import("../server/conversions/http");
   const { generatePostbackToken, postbackTokenFields } = await import("../server/merchants/postback-token");
   const { createClickIdCodec } = await import("../server/tracking/click-id");
-  const { evaluateWithClickRow } = await import("../server/fraud/click-row");
+  const { judge } = await import("../server/fraud/index");
 
   const token = generatePostbackToken();
   const merchant = await db.merchant.create({ data: { name: "Bench shop", defaultCurrency: "EUR", ...postbackTokenFields(token) } });
@@ -168,7 +168,7 @@ async function postbackComparison(engine: FraudEngine, random: () => number) {
   const pass = (): FraudVerdict => ({ score: 0, decision: "PASS", flags: [], reason: null });
   const modes = {
     off: { ...defaultPostbackDeps(), evaluate: pass },
-    on: { ...defaultPostbackDeps(), evaluate: (c: ConversionCandidate, client?: Parameters<typeof evaluateWithClickRow>[2]) => evaluateWithClickRow(engine, c, client) },
+    on: { ...defaultPostbackDeps(), evaluate: (c: ConversionCandidate, click: StoredClick | null) => judge(engine, c, click) },
   };
   const servers = await Promise.all(
     Object.values(modes).map(async (deps) => {

@@ -15,7 +15,7 @@ let verdict: FraudVerdict | null = null;
 let manager: Awaited<ReturnType<typeof createManager>>;
 
 beforeAll(async () => {
-  api = await startPostbackServer({ evaluate: (candidate) => verdict ?? passAll(candidate) });
+  api = await startPostbackServer({ evaluate: () => verdict ?? passAll() });
   manager = await createManager();
 });
 afterAll(() => api.close());

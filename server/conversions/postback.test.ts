@@ -11,7 +11,7 @@ let api: PostbackClient;
 let verdict: FraudVerdict | null = null; // what the fraud seam answers in this file (null: pass)
 
 beforeAll(async () => {
-  api = await startPostbackServer({ evaluate: (candidate) => verdict ?? passAll(candidate) });
+  api = await startPostbackServer({ evaluate: () => verdict ?? passAll() });
 });
 afterAll(() => api.close());
 

@@ -13,7 +13,7 @@ import type pg from "pg";
 import { hashPostbackToken } from "../merchants/postback-token";
 import { parseAmount } from "../money/amount";
 import type { ClickIdCodec } from "../tracking/click-id";
-import { type ConversionCandidate, type FraudVerdict, publicFlags } from "../fraud";
+import { type ConversionCandidate, type FraudVerdict, type StoredClick, publicFlags } from "../fraud";
 import { type CheckedTouches, type SentTouch, buildTouchPath, checkTouches, holdUntil, monthStart, withinAttributionWindow } from "./attribution";
 import { computeCommission } from "./commission";
 import { commissionPayload, conversionPayload, event } from "./events";
@@ -39,10 +39,10 @@ export interface PostbackDeps {
   codec: ClickIdCodec;
   now: () => Date;
   /**
-   * The fraud seam (server/fraud `evaluateConversion`), called before the commission is written, with the request's
-   * connection (it may read the click's row by primary key).
+   * The fraud seam (server/fraud `evaluateConversion`), called before the commission is written, with the paid
+   * click's row as the context read found it (null when it was never written).
    */
-  evaluate: (candidate: ConversionCandidate, db?: pg.PoolClient) => FraudVerdict | Promise<FraudVerdict>;
+  evaluate: (candidate: ConversionCandidate, click: StoredClick | null) => FraudVerdict | Promise<FraudVerdict>;
   /** Test seams: run on the request's connection right before the create statement / inside a transition. */
   hooks?: TransitionHooks & { beforeCreate?: (client: pg.PoolClient) => Promise<void> };
 }
@@ -142,6 +142,7 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
   const context = await readContext(client, {
     tokenHash,
     txnId: params.txn_id,
+    clickId: click ? params.click_id! : null,
     clickLinkId: click?.linkId ?? null,
     customerId: params.customer_id ?? null,
     monthStart: monthStart(at),
@@ -199,7 +200,7 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
     fraudDecision: "PASS",
     createdAt: at,
   };
-  const verdict = await evaluateSafely(deps, client, {
+  const verdict = await evaluateSafely(deps, storedClick(context), {
     merchantId,
     offerId: conversion.offerId,
     affiliateId: conversion.affiliateId,
@@ -322,10 +323,15 @@ function saleAmount(context: ContextRow, params: PostbackParams): { amountMinor:
   return { amountMinor: parsed.minor, currency: parsed.currency };
 }
 
+function storedClick(context: ContextRow): StoredClick | null {
+  if (context.paid_click_at === null) return null;
+  return { at: context.paid_click_at, ip: context.paid_click_ip, userAgent: context.paid_click_user_agent, isBot: context.paid_click_is_bot === true };
+}
+
 /** The fraud seam fails closed: if the checks cannot run, the commission is held for a manager, never lost. */
-async function evaluateSafely(deps: PostbackDeps, client: pg.PoolClient, candidate: ConversionCandidate): Promise<FraudVerdict> {
+async function evaluateSafely(deps: PostbackDeps, click: StoredClick | null, candidate: ConversionCandidate): Promise<FraudVerdict> {
   try {
-    return await deps.evaluate(candidate, client);
+    return await deps.evaluate(candidate, click);
   } catch (error) {
     console.error("[postback] fraud evaluation failed:", (error as Error)?.message ?? error);
     const reason = "automatic fraud checks could not run; a manager will review it";

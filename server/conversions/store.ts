@@ -62,12 +62,21 @@ export interface ContextRow {
   fx_as_of: string | null;
   /** The links of the postback's verified `touches` (null when none were sent). */
   touch_links: TouchLink[] | null;
+  /**
+   * The paid click's row (the presented click, or the customer's first winning click), for the fraud checks when
+   * this process never counted that click; all null when the row was never written.
+   */
+  paid_click_at: Date | null;
+  paid_click_ip: string | null;
+  paid_click_user_agent: string | null;
+  paid_click_is_bot: boolean | null;
 }
 
 export interface ContextQuery {
   tokenHash: string;
   txnId: string;
-  /** The presented click id's link. */
+  /** The presented click id (verified) and its link. */
+  clickId: string | null;
   clickLinkId: number | null;
   customerId: string | null;
   /** First instant of the month (UTC): volume tiers count from there. */
@@ -80,10 +89,10 @@ export interface ContextQuery {
   touchLinkIds: number[];
 }
 
-const contextValues = (q: ContextQuery) => [q.tokenHash, q.txnId, q.clickLinkId, q.customerId, q.monthStart, q.day, q.currency, q.touchLinkIds];
+const contextValues = (q: ContextQuery) => [q.tokenHash, q.txnId, q.clickLinkId, q.customerId, q.monthStart, q.day, q.currency, q.touchLinkIds, q.clickId];
 
 // $1 token hash, $2 txn id, $3 presented link id, $4 customer id, $5 month start, $6 conversion date (UTC),
-// $7 sale currency (null: the merchant's default), $8 the touches' link ids.
+// $7 sale currency (null: the merchant's default), $8 the touches' link ids, $9 the presented click id.
 export const CONTEXT_SQL = `
 SELECT m.id AS merchant_id, m."postbackTokenHash" AS token_hash, m."defaultCurrency" AS default_currency,
        x.id AS existing_id, x.status AS existing_status,
@@ -99,7 +108,8 @@ SELECT m.id AS merchant_id, m."postbackTokenHash" AS token_hash, m."defaultCurre
        fx.id AS fx_id, fx.base AS fx_base, fx.quote AS fx_quote, fx.rate::text AS fx_rate, fx."asOf"::text AS fx_as_of,
        (SELECT json_agg(json_build_object('id', tl.id, 'affiliateId', tl."affiliateId", 'merchantId', tlo."merchantId",
                                           'windowDays', tlo."attributionWindowDays"))
-        FROM links tl JOIN offers tlo ON tlo.id = tl."offerId" WHERE tl.id = ANY($8::int[])) AS touch_links
+        FROM links tl JOIN offers tlo ON tlo.id = tl."offerId" WHERE tl.id = ANY($8::int[])) AS touch_links,
+       ck."createdAt" AS paid_click_at, ck.ip AS paid_click_ip, ck."userAgent" AS paid_click_user_agent, ck."isBot" AS paid_click_is_bot
 FROM merchants m
 CROSS JOIN LATERAL (SELECT COALESCE($7::text, m."defaultCurrency") AS cur) sale
 LEFT JOIN conversions x ON x."merchantId" = m.id AND x."txnId" = $2
@@ -113,6 +123,9 @@ LEFT JOIN LATERAL (
 ) lt ON $4::text IS NOT NULL
 LEFT JOIN links l ON l.id = CASE WHEN pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId" THEN fc."linkId" ELSE pl.id END
 LEFT JOIN offers o ON o.id = l."offerId"
+-- The click that gets paid (see attribution.ts): one primary-key probe, so the fraud checks never need a round trip.
+LEFT JOIN clicks ck ON ck.id = CASE WHEN ca."affiliateId" IS NOT NULL AND (pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId")
+                                    THEN fc."clickId" ELSE $9::text END
 LEFT JOIN affiliate_offer_overrides ov ON ov."affiliateId" = l."affiliateId" AND ov."offerId" = o.id
 LEFT JOIN LATERAL (
   SELECT json_agg(json_build_object('minConversions', t."minConversions", 'cpaAmountMinor', t."cpaAmountMinor",

@@ -15,7 +15,7 @@ export interface PostbackClient {
 }
 
 /** Fraud checks that pass everything: postback tests control the seam themselves (server/fraud tests the rules). */
-export const passAll: PostbackDeps["evaluate"] = () => ({ score: 0, decision: "PASS", flags: [], reason: null });
+export const passAll = (): ReturnType<PostbackDeps["evaluate"]> => ({ score: 0, decision: "PASS", flags: [], reason: null });
 
 /** Our server with the postback route on a free port; fraud checks pass unless `evaluate` is given. */
 export async function startPostbackServer(overrides: Partial<PostbackDeps> = {}): Promise<PostbackClient> {

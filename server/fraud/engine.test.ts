@@ -264,12 +264,14 @@ describe("clicks this process never counted", () => {
   const ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0.0.0 Safari/537.36";
   const candidate = (clickId: string) => conversion(actor, clickId, START, START + 30 * MINUTE, { ip: null }).candidate;
 
-  it("needs the click's row only when the click was neither remembered nor seen", () => {
+  it("remembers notable clicks only; an unremarkable one is judged from its row like one served elsewhere", () => {
     const e = engine();
     const base = { affiliateId: actor.affiliateId, billable: true, isBot: false, userAgent: ua };
     e.recordClick({ ...base, clickId: "seen-plain", at: START, ip: "86.140.2.1" });
     e.recordClick({ ...base, clickId: "seen-bot", at: START, ip: "86.140.2.2", userAgent: "Googlebot/2.1", isBot: true });
-    expect(["seen-plain", "seen-bot", "served-elsewhere"].map((id) => e.needsClickRow(id))).toEqual([false, false, true]);
+    expect(["seen-plain", "seen-bot", "served-elsewhere"].map((id) => e.remembers(id))).toEqual([false, true, false]);
+    const row = { at: new Date(START), ip: "86.140.2.1", userAgent: ua, isBot: false };
+    expect(e.evaluate(candidate("seen-plain"), row).decision).toBe("PASS");
   });
 
   it("judges the click from its row: bot, automated browser, blocked or own IP — not velocity", () => {

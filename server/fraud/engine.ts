@@ -12,8 +12,6 @@ import { headlessMarker } from "./user-agent";
 export interface EngineOptions {
   /** How many notable clicks keep their traits for the conversions that follow them. */
   maxNotableClicks?: number;
-  /** How many other clicks each generation of the seen-clicks filter holds (4 MB per million). */
-  seenClicksPerGeneration?: number;
   log?: (line: string) => void;
 }
 
@@ -34,7 +32,7 @@ export class FraudEngine {
   private readonly failedRules = new Set<string>();
 
   constructor(options: EngineOptions = {}) {
-    this.traffic = new TrafficState(options.maxNotableClicks, options.seenClicksPerGeneration);
+    this.traffic = new TrafficState(options.maxNotableClicks);
     this.log = options.log ?? ((line) => console.error(line));
   }
 
@@ -61,8 +59,8 @@ export class FraudEngine {
    * Feeds one click (the click sink's event stream, or the rebuild's replay). Never throws. Its traits are kept
    * only when a rule could use them later — a bot or automated browser, a blocked or the affiliate's own IP, an
    * IP or subnet seen before in the velocity window — so the bounded index covers hours of clicks even at
-   * tens of thousands per second, where most clicks are unremarkable: those only set 4 bits in the seen-clicks
-   * filter, which spares their conversions the look-up of the click's row.
+   * tens of thousands per second, where most clicks are unremarkable. A conversion whose click is not in the index
+   * is judged from the click's row (which the postback's context read brings along).
    */
   recordClick(click: TrafficClick): void {
     try {
@@ -75,24 +73,20 @@ export class FraudEngine {
         this.blocklist.match(click.ip) !== null ||
         ownIpList(this.profiles.get(click.affiliateId), click.ip) !== null;
       if (notable) this.traffic.rememberClick(click.clickId, traits);
-      else this.traffic.markSeen(click.clickId);
     } catch (error) {
       this.log(`[fraud] click not counted: ${(error as Error).message}`);
     }
   }
 
-  /**
-   * Whether the conversion's click is one this process did not count lately (served by another instance, or
-   * older than memory reaches): its traits must then come from its row (see ./click-row).
-   */
-  needsClickRow(clickId: string): boolean {
-    return !this.traffic.sawClick(clickId);
+  /** Whether this process keeps the click's traits from when it was clicked (else its row is what is known). */
+  remembers(clickId: string): boolean {
+    return this.traffic.click(clickId) !== undefined;
   }
 
   /**
    * Judges one conversion from memory, counting it into the traffic first so the rules see it (a retried
-   * evaluation of the same click and transaction is counted once). `stored` is the click's row, for a click this
-   * process never counted. A rule that throws is skipped and logged: a fraud-rule bug must not fail the merchant's
+   * evaluation of the same click and transaction is counted once). `stored` is the click's row, used when this
+   * process does not remember the click. A rule that throws is skipped and logged: a fraud-rule bug must not fail the merchant's
    * postback.
    */
   evaluate(candidate: ConversionCandidate, stored?: StoredClick | null): FraudVerdict {

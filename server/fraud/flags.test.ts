@@ -8,12 +8,12 @@ import { db, getPool } from "../db";
 import { env } from "../env";
 import { callerFor, createConversion, createManager, createProgram, unique } from "../testing/fixtures";
 import { createClickIdCodec } from "../tracking/click-id";
-import { evaluateWithClickRow } from "./click-row";
 import { FraudEngine } from "./engine";
 import { createFlaggedCommission } from "./test-support";
+import { judge } from "./index";
 
 const engine = new FraudEngine({ log: () => {} });
-const server = await startPostbackServer({ evaluate: (c, client) => evaluateWithClickRow(engine, c, client) });
+const server = await startPostbackServer({ evaluate: (c, click) => judge(engine, c, click) });
 const codec = createClickIdCodec(env().CLICK_ID_SECRET);
 const api = callerFor(await createManager());
 afterAll(() => server.close());

@@ -23,16 +23,16 @@ const byDecision = {
 
 const duration = registeredOnce("fraud_evaluation_duration_seconds", (name) => new client.Histogram({
   name,
-  help: "Time to judge one conversion; click_row=yes when the click's row had to be read (a click this process never counted).",
+  help: "Time to judge one conversion; click_row=yes for a click this process never counted (judged from its row, when it was written).",
   labelNames: ["click_row"] as const,
   buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
 }));
 const durationOf = { yes: duration.labels("yes"), no: duration.labels("no") };
 
 /** Counts one evaluation and its duration (from `startedNs`, process.hrtime.bigint()). */
-export function observeEvaluation(verdict: FraudVerdict, startedNs: bigint, readClickRow: boolean): FraudVerdict {
+export function observeEvaluation(verdict: FraudVerdict, startedNs: bigint, fromRow: boolean): FraudVerdict {
   byDecision[verdict.decision].inc();
-  durationOf[readClickRow ? "yes" : "no"].observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
+  durationOf[fromRow ? "yes" : "no"].observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
   return verdict;
 }
 

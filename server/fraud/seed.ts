@@ -4,8 +4,8 @@
 import { defaultPostbackDeps } from "../conversions/http";
 import { processPostback } from "../conversions/postback";
 import { db } from "../db";
-import { evaluateWithClickRow } from "./click-row";
 import { FraudEngine } from "./engine";
+import { judge } from "./index";
 import { STARTER_BLOCKLIST } from "./starter-blocklist";
 
 export const DEMO_FRAUD_AFFILIATE = "affiliate@demo.test";
@@ -25,7 +25,7 @@ export async function seedDemoFraud({ affiliateEmail = DEMO_FRAUD_AFFILIATE, now
   const engine = new FraudEngine({ log: () => {} });
   engine.setBlocklist(STARTER_BLOCKLIST);
   const base = defaultPostbackDeps();
-  const deps = { ...base, now: () => now, evaluate: evaluateWithClickRow.bind(null, engine) };
+  const deps = { ...base, now: () => now, evaluate: judge.bind(null, engine) };
   const cases = [
     { txn_id: "DEMO-FRAUD-1", clickedAgoMs: 3_000, ip: "198.51.100.23", amount: "123.45" },
     { txn_id: "DEMO-FRAUD-2", clickedAgoMs: 40 * 60_000, ip: "34.118.20.7", amount: "234.56" },

@@ -6,7 +6,7 @@
 // recent conversions per affiliate.
 import { subnetKey } from "./ip";
 import type { StoredClick } from "./types";
-import { BoundedMap, KeyedWindowCounter, RingCounter, SeenFilter, SketchRing } from "./windows";
+import { BoundedMap, KeyedWindowCounter, RingCounter, SketchRing } from "./windows";
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -98,8 +98,6 @@ class AffiliateTraffic {
 export class TrafficState {
   private readonly affiliates = new Map<string, AffiliateTraffic>();
   private readonly clicks: BoundedMap<ClickTraits>;
-  /** The clicks counted here but not remembered (unremarkable): their conversions need no look-up of the row. */
-  private readonly seenClicks: SeenFilter;
   private readonly ipVelocity = new KeyedWindowCounter(10 * SECOND, LIMITS.velocityWindowMs / (10 * SECOND) + 1);
   private readonly subnetVelocity = new KeyedWindowCounter(10 * SECOND, LIMITS.velocityWindowMs / (10 * SECOND) + 1);
   private readonly conversionIps = new KeyedWindowCounter(HOUR, LIMITS.repeatWindowMs / HOUR);
@@ -110,9 +108,8 @@ export class TrafficState {
   private readonly programClicksPerHour = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
   private readonly programConversionsPerHour = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
 
-  constructor(maxNotableClicks = 200_000, seenClicksPerGeneration = 1_000_000) {
+  constructor(maxNotableClicks = 200_000) {
     this.clicks = new BoundedMap(maxNotableClicks);
-    this.seenClicks = new SeenFilter(seenClicksPerGeneration);
   }
 
   private affiliate(id: string): AffiliateTraffic {
@@ -156,11 +153,6 @@ export class TrafficState {
   /** Keeps a click's traits for the conversion that may follow it (bounded: the oldest are forgotten). */
   rememberClick(clickId: string, traits: ClickTraits): void {
     this.clicks.set(clickId, traits);
-  }
-
-  /** Notes an unremarkable click as seen, without its traits (fixed memory: a Bloom filter). */
-  markSeen(clickId: string): void {
-    this.seenClicks.add(clickId);
   }
 
   /**
@@ -232,14 +224,6 @@ export class TrafficState {
 
   click(clickId: string): ClickTraits | undefined {
     return this.clicks.get(clickId);
-  }
-
-  /**
-   * Whether this process counted the click lately: remembered with its traits, or seen as unremarkable (the
-   * filter's rare false "yes" — about 1 in 2,500 — only skips the row look-up for a click seen elsewhere).
-   */
-  sawClick(clickId: string): boolean {
-    return this.clicks.has(clickId) || this.seenClicks.mightHave(clickId);
   }
 
   /** The traits of a click read from its row: everything but the velocity at click time. */
