@@ -1,13 +1,18 @@
-// npm run bench:redirect — /go/demo on our server (SERVE_NEXT=0, its own database with /go/demo and 10k other
-// links) against a bare Node http server doing the same Map lookup and 302, same load in the same run (50
-// connections, 10 s each in 2 alternating rounds after a 2 s warm-up). The load comes from wrk when it is
-// installed (`apt-get install wrk`: one C thread, so more of the 2 cores is left to the servers), otherwise from
-// autocannon in this process; BENCH_LOAD=autocannon|wrk chooses. Then the clicks in PostgreSQL are counted
-// against the redirects our server served. Figures go to bench/RESULTS.md, section "Redirect (/go)".
+// npm run bench:redirect — /go/demo on our server (SERVE_NEXT=0, TRUST_PROXY=1, its own database with /go/demo and
+// 10k other links) against a bare Node http server doing the same Map lookup and 302: the same load on both in the
+// same run (50 connections, 10 s per server and pattern in 2 alternating rounds after a 2 s warm-up), then the
+// clicks in PostgreSQL are counted against the redirects our server served. Two traffic patterns:
+//   - one visitor: every request from one IP and user agent (a flood: each click a repeat, notable to the fraud
+//     engine's velocity checks — the worst case for our bookkeeping);
+//   - many visitors: every request from an IP of its own (bench/wrk-visitors.lua; needs wrk).
+// The load comes from wrk when it is installed (`apt-get install wrk`: one C thread, so more of the 2 cores is left
+// to the servers), otherwise from autocannon in this process (one visitor only); BENCH_LOAD=autocannon|wrk chooses.
+// Figures go to bench/RESULTS.md, section "Redirect (/go)".
 import autocannon from "autocannon";
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { ensureLocalSecrets } from "../server/local-secrets";
 import { type ServerProcess, startServerProcess } from "../server/testing/server-process";
@@ -20,16 +25,38 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = 2;
 const BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const PATH = "/go/demo?sub1=bench&sub2=spring";
+const VISITORS_SCRIPT = path.resolve(import.meta.dirname, "wrk-visitors.lua");
+
+const hasWrk = () => spawnSync("wrk", ["--version"]).error === undefined;
+const LOAD = (process.env.BENCH_LOAD ?? (hasWrk() ? "wrk" : "autocannon")) as "wrk" | "autocannon";
+
+interface Pattern {
+  name: string;
+  /** wrk arguments that shape the requests; null: autocannon with one user agent. */
+  wrk: string[] | null;
+}
+
+const PATTERNS: Pattern[] =
+  LOAD === "wrk"
+    ? [
+        { name: "one visitor", wrk: ["-H", `User-Agent: ${BROWSER}`] },
+        { name: "many visitors", wrk: ["-s", VISITORS_SCRIPT] },
+      ]
+    : [{ name: "one visitor", wrk: null }];
 
 interface Load {
-  /** CPU time (user + system) the server process spent per answered request, µs. */
-  cpuUs: number;
   rps: number;
   p50: number;
   p99: number;
   redirects: number;
   errors: number;
+  /** CPU time (user + system) the server process spent per answered request, µs. */
+  cpuUs: number;
+  /** PostgreSQL's CPU over the same time, in % of one core (null: not our own cluster). */
+  pgPercent: number | null;
 }
+
+type Measured = Omit<Load, "cpuUs" | "pgPercent">;
 
 async function seed(url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -45,16 +72,36 @@ async function seed(url: string) {
   await client.end();
 }
 
-/** user + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 10 ms). */
+/** user + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 10 ms); 0 once it is gone. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
-const hasWrk = () => spawnSync("wrk", ["--version"]).error === undefined;
-const LOAD = (process.env.BENCH_LOAD ?? (hasWrk() ? "wrk" : "autocannon")) as "wrk" | "autocannon";
+/** CPU seconds of the benchmark's own PostgreSQL cluster: its postmaster and every child (backends, WAL writer…). */
+function postgresSeconds(postmaster: number | null): number | null {
+  if (postmaster === null) return null;
+  let total = cpuSeconds(postmaster);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+      if (ppid === postmaster) total += cpuSeconds(Number(entry));
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return total;
+}
 
-type Measured = Omit<Load, "cpuUs">;
+function benchPostmaster(): number | null {
+  const file = path.resolve(import.meta.dirname, "../.data/pg-bench/postmaster.pid");
+  return !process.env.DATABASE_URL && existsSync(file) ? Number(readFileSync(file, "utf8").split("\n")[0]) : null;
+}
 
 async function withAutocannon(url: string, duration: number): Promise<Measured> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration, headers: { "user-agent": BROWSER } });
@@ -63,8 +110,8 @@ async function withAutocannon(url: string, duration: number): Promise<Measured> 
 }
 
 /** wrk, one thread: every answer here is a 302 (wrk counts 3xx as success), anything else is an error line. */
-function withWrk(url: string, duration: number): Measured {
-  const out = execFileSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${duration}s`, "--latency", "-H", `User-Agent: ${BROWSER}`, url], { encoding: "utf8" });
+function withWrk(url: string, duration: number, shape: string[]): Measured {
+  const out = execFileSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${duration}s`, "--latency", ...shape, url], { encoding: "utf8" });
   const ms = (label: string) => {
     const m = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)$`, "m").exec(out);
     if (!m) throw new Error(`wrk: no ${label} latency in:\n${out}`);
@@ -75,75 +122,87 @@ function withWrk(url: string, duration: number): Measured {
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: ms("50%"), p99: ms("99%"), redirects: requests - errors, errors };
 }
 
-async function drive(server: ServerProcess, duration: number): Promise<Load> {
+async function drive(server: ServerProcess, pattern: Pattern, duration: number, postmaster: number | null): Promise<Load> {
   const cpuBefore = cpuSeconds(server.child.pid!);
-  const measured = LOAD === "wrk" ? withWrk(server.url + PATH, duration) : await withAutocannon(server.url + PATH, duration);
-  return { ...measured, cpuUs: ((cpuSeconds(server.child.pid!) - cpuBefore) * 1e6) / Math.max(1, measured.redirects) };
+  const pgBefore = postgresSeconds(postmaster);
+  const started = Date.now();
+  const measured = pattern.wrk ? withWrk(server.url + PATH, duration, pattern.wrk) : await withAutocannon(server.url + PATH, duration);
+  const seconds = (Date.now() - started) / 1000;
+  const pgAfter = postgresSeconds(postmaster);
+  return {
+    ...measured,
+    cpuUs: ((cpuSeconds(server.child.pid!) - cpuBefore) * 1e6) / Math.max(1, measured.redirects),
+    pgPercent: pgBefore === null || pgAfter === null ? null : ((pgAfter - pgBefore) / seconds) * 100,
+  };
 }
 
 async function served(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^go_redirects_total\{outcome="redirect"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  return ["redirect", "bot", "head"].reduce((n, outcome) => n + Number(new RegExp(`^go_redirects_total\\{outcome="${outcome}"\\} (\\d+)`, "m").exec(text)?.[1] ?? 0), 0);
 }
 
 async function main() {
   ensureLocalSecrets();
   const db = await benchDatabase("bench_redirect");
-  const { url } = db;
+  const postmaster = benchPostmaster();
   const servers: ServerProcess[] = [];
   try {
-    await seed(url);
-
+    await seed(db.url);
     const bare = await startServerProcess({ env: { LINKS: String(LINKS) }, argv: ["bench/bare-redirect.mjs"] });
     servers.push(bare);
-    const ours = await startServerProcess({ env: { DATABASE_URL: url, NODE_ENV: "production", LINK_RESYNC_MS: "600000" } });
+    const ours = await startServerProcess({ env: { DATABASE_URL: db.url, NODE_ENV: "production", LINK_RESYNC_MS: "600000", TRUST_PROXY: "1" } });
     servers.push(ours);
-    // Warm both up, then alternate rounds so that load from other processes on a shared machine falls on both alike.
-    await drive(bare, 2);
-    const warm = await drive(ours, 2);
-    const bareRounds: Load[] = [];
-    const ourRounds: Load[] = [];
+
     const loadBefore = os.loadavg()[0]!;
-    for (let round = 0; round < ROUNDS; round++) {
-      console.log(`[bench] round ${round + 1}/${ROUNDS}: bare, then ours`);
-      bareRounds.push(await drive(bare, DURATION_S / ROUNDS));
-      ourRounds.push(await drive(ours, DURATION_S / ROUNDS));
+    const results: { pattern: Pattern; bare: Load; ours: Load }[] = [];
+    for (const pattern of PATTERNS) {
+      // Warm both up, then alternate rounds so that load from other processes on a shared machine falls on both alike.
+      await drive(bare, pattern, 2, postmaster);
+      await drive(ours, pattern, 2, postmaster);
+      const rounds = { bare: [] as Load[], ours: [] as Load[] };
+      for (let round = 0; round < ROUNDS; round++) {
+        console.log(`[bench] ${pattern.name}, round ${round + 1}/${ROUNDS}: bare, then ours`);
+        rounds.bare.push(await drive(bare, pattern, DURATION_S / ROUNDS, postmaster));
+        rounds.ours.push(await drive(ours, pattern, DURATION_S / ROUNDS, postmaster));
+      }
+      results.push({ pattern, bare: combine(rounds.bare), ours: combine(rounds.ours) });
     }
     const loadAfter = os.loadavg()[0]!;
-    const bareLoad = combine(bareRounds);
-    const ourLoad = combine(ourRounds);
+
     const servedByServer = await served(ours.url);
-    const latencyLine = (await (await fetch(`${ours.url}/metrics`)).text()).split("\n").filter((l) => l.startsWith("go_redirect_duration_seconds_"));
+    const latencyLines = (await (await fetch(`${ours.url}/metrics`)).text()).split("\n").filter((l) => l.startsWith("go_redirect_duration_seconds_"));
     const exit = await ours.stop(); // graceful: flushes the click buffer
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM clicks c JOIN links l ON l.id = c."linkId" WHERE l.slug = 'demo'`);
     await client.end();
     const stored = rows[0]!.n;
 
-    const ratio = ourLoad.rps / bareLoad.rps;
-    const inProcess = histogramQuantiles(latencyLine);
+    const pct = (value: number | null) => (value === null ? "n/a" : `${Math.round(value)} %`);
+    const row = (server: string, pattern: string, load: Load) =>
+      `| ${server} | ${pattern} | ${Math.round(load.rps).toLocaleString("en")} | ${load.p50} | ${load.p99} | ${load.cpuUs.toFixed(1)} | ${pct(load.pgPercent)} | ${load.redirects.toLocaleString("en")} | ${load.errors} |`;
     const report = [
       SECTION,
       "",
       `Measured ${stamp()} on ${machine()}.`,
-      `${LOAD === "wrk" ? "wrk (one thread)" : "autocannon in the same process as the orchestrator"}, ${CONNECTIONS} connections, ${DURATION_S} s per server after a 2 s warm-up, in ${ROUNDS} alternating rounds;`,
-      `\`GET ${PATH}\` with a Chrome user agent; our server: SERVE_NEXT=0, NODE_ENV=production, ${LINKS.toLocaleString("en")} + 1 links cached.`,
-      `The machine is shared with other work (1-min load average ${loadBefore.toFixed(1)} before the rounds, ${loadAfter.toFixed(1)} after); its 2 cores run the load generator, the server under test and PostgreSQL.`,
+      `${LOAD === "wrk" ? "wrk (one thread)" : "autocannon in the same process as the orchestrator"}, ${CONNECTIONS} connections, ${DURATION_S} s per server and pattern after a 2 s warm-up, in ${ROUNDS} alternating rounds;`,
+      `\`GET ${PATH}\`; patterns: *one visitor* (one IP, a Chrome user agent: every click a repeat and velocity-notable — a flood)` +
+        `${LOAD === "wrk" ? ", *many visitors* (an IP of its own per request, four browser user agents: a viral link)" : ""}.`,
+      `Our server: SERVE_NEXT=0, NODE_ENV=production, TRUST_PROXY=1, ${LINKS.toLocaleString("en")} + 1 links cached.`,
+      `The machine's 2 cores run the load generator, the server under test and PostgreSQL (1-min load average ${loadBefore.toFixed(1)} before the rounds, ${loadAfter.toFixed(1)} after).`,
       "",
-      "| server | req/s | p50 (ms) | p99 (ms) | server CPU per request (µs) | 302s | errors |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-      `| bare Node (Map lookup + 302) | ${Math.round(bareLoad.rps).toLocaleString("en")} | ${bareLoad.p50} | ${bareLoad.p99} | ${bareLoad.cpuUs.toFixed(1)} | ${bareLoad.redirects.toLocaleString("en")} | ${bareLoad.errors} |`,
-      `| ours (/go: click id, bot + repeat check, click buffered, metrics) | ${Math.round(ourLoad.rps).toLocaleString("en")} | ${ourLoad.p50} | ${ourLoad.p99} | ${ourLoad.cpuUs.toFixed(1)} | ${ourLoad.redirects.toLocaleString("en")} | ${ourLoad.errors} |`,
+      "| server | pattern | req/s | p50 (ms) | p99 (ms) | server CPU per request (µs) | PostgreSQL CPU (one core = 100 %) | 302s | errors |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...results.flatMap(({ pattern, bare, ours }) => [row("bare Node (Map lookup + 302)", pattern.name, bare), row("ours (click id, bot + repeat check, click stored, fraud counters, metrics)", pattern.name, ours)]),
       "",
-      `- Ratio ours/bare: **${ratio.toFixed(2)}** in req/s (goal ≥ 0.8); our p99 ${ourLoad.p99} ms (goal ≤ 10 ms).`,
-      `- Ratio of server CPU per request, bare/ours: **${(bareLoad.cpuUs / ourLoad.cpuUs).toFixed(2)}** — roughly the req/s ratio if each server had a core of its own ` +
-        `(less sensitive than req/s to how busy the machine is; it counts our process only: PostgreSQL's CPU for the inserts is not in it, ` +
-        `the fraud engine's click listener, which runs in our process, is).`,
-      `- In-process redirect time (our histogram): ${inProcess}.`,
-      `- Clicks: our server counted ${servedByServer.toLocaleString("en")} redirects (warm-up ${warm.redirects.toLocaleString("en")} + rounds ${ourLoad.redirects.toLocaleString("en")} seen by the load generator); ` +
-        `after the graceful stop (exit ${exit}) PostgreSQL holds **${stored.toLocaleString("en")}** clicks for /go/demo: ` +
-        `${stored === servedByServer ? "stored = served" : `MISMATCH (${stored - servedByServer})`}.`,
+      ...results.map(
+        ({ pattern, bare, ours }) =>
+          `- ${pattern.name}: ratio ours/bare **${(ours.rps / bare.rps).toFixed(2)}** in req/s (goal ≥ 0.8), our p99 ${ours.p99} ms (goal ≤ 10 ms); ` +
+          `server CPU per request bare/ours ${(bare.cpuUs / ours.cpuUs).toFixed(2)}.`,
+      ),
+      `- In-process redirect time (our histogram, all patterns): ${histogramQuantiles(latencyLines)}.`,
+      `- Clicks: our server answered ${servedByServer.toLocaleString("en")} redirects with a click (warm-ups included); after the graceful stop (exit ${exit}) PostgreSQL holds ` +
+        `**${stored.toLocaleString("en")}** clicks for /go/demo: ${stored === servedByServer ? "stored = served" : `MISMATCH (${stored - servedByServer})`}.`,
       "",
     ].join("\n");
     console.log(`\n${report}`);
@@ -154,14 +213,17 @@ async function main() {
   }
 }
 
-/** Rounds summed: req/s over the whole time, the worst round's percentiles (autocannon gives no mergeable histogram). */
+/** Rounds summed: req/s over the whole time, the worst round's percentiles (no mergeable histogram from the tools). */
 function combine(rounds: Load[]): Load {
+  const redirects = rounds.reduce((sum, r) => sum + r.redirects, 0);
+  const pg = rounds.map((r) => r.pgPercent);
   return {
-    cpuUs: rounds.reduce((sum, r) => sum + r.cpuUs * r.redirects, 0) / Math.max(1, rounds.reduce((sum, r) => sum + r.redirects, 0)),
+    cpuUs: rounds.reduce((sum, r) => sum + r.cpuUs * r.redirects, 0) / Math.max(1, redirects),
+    pgPercent: pg.includes(null) ? null : (pg as number[]).reduce((a, b) => a + b, 0) / pg.length,
     rps: rounds.reduce((sum, r) => sum + r.rps, 0) / rounds.length,
     p50: Math.max(...rounds.map((r) => r.p50)),
     p99: Math.max(...rounds.map((r) => r.p99)),
-    redirects: rounds.reduce((sum, r) => sum + r.redirects, 0),
+    redirects,
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
   };
 }
