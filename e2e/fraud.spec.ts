@@ -1,16 +1,14 @@
 import { type Browser, type Page, expect, test } from "@playwright/test";
+import { signIn } from "./sign-in";
 
 // The demo seed holds two of the demo affiliate's commissions through the real postback path (server/fraud/seed.ts):
 // DEMO-FRAUD-1 converted 3 s after its click (sale 123.45), DEMO-FRAUD-2 came from a Google Cloud address (234.56),
 // and lists 203.0.113.77 as the demo affiliate's own IP.
 
+/** A page in a browser context of its own (each role keeps its own session cookies), signed in. */
 async function signedIn(browser: Browser, email: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await page.goto("/signin");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/signin"));
+  await signIn(page, email);
   return page;
 }
 
