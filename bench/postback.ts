@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import pg from "pg";
+import { cpuSeconds, postgresSeconds } from "./lib/cpu";
 import { benchDatabase, machine, stamp, writeSection } from "./lib/report";
 import { startServerProcess } from "../server/testing/server-process";
 import { ensureLocalSecrets } from "../server/local-secrets";
@@ -31,6 +32,16 @@ interface Run {
   other: number;
   /** Retries answered with an id other than the original's (must be 0). */
   mismatched: number;
+  /** CPU seconds spent meanwhile by this process (the clients, and the ceiling's SQL), our server, PostgreSQL. */
+  cpu: { bench: number; server: number; postgres: number | null };
+}
+
+/** Whose CPU a run counts: our server's process and the benchmark's PostgreSQL cluster. */
+const processes = { server: 0, postmaster: null as number | null };
+
+function cpuNow() {
+  const own = process.cpuUsage();
+  return { bench: (own.user + own.system) / 1e6, server: processes.server ? cpuSeconds(processes.server) : 0, postgres: postgresSeconds(processes.postmaster) };
 }
 
 type Kind = "new" | "retry" | "invalid";
@@ -62,6 +73,7 @@ async function seed(url: string, hash: string, prefix: string) {
 async function drive(concurrency: number, kinds: Kind[], op: (kind: Kind, i: number) => Promise<"accepted" | "duplicate" | "rejected" | "mismatch" | "other">, run: Run = emptyRun()): Promise<Run> {
   let next = 0;
   const started = performance.now();
+  const cpuBefore = cpuNow();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < kinds.length) {
@@ -78,10 +90,14 @@ async function drive(concurrency: number, kinds: Kind[], op: (kind: Kind, i: num
     }),
   );
   run.seconds += (performance.now() - started) / 1000;
+  const cpuAfter = cpuNow();
+  run.cpu.bench += cpuAfter.bench - cpuBefore.bench;
+  run.cpu.server += cpuAfter.server - cpuBefore.server;
+  run.cpu.postgres = run.cpu.postgres === null || cpuAfter.postgres === null ? null : run.cpu.postgres + cpuAfter.postgres - cpuBefore.postgres!;
   return run;
 }
 
-const emptyRun = (): Run => ({ seconds: 0, latencies: [], accepted: 0, duplicates: 0, rejected: 0, other: 0, mismatched: 0 });
+const emptyRun = (): Run => ({ seconds: 0, latencies: [], accepted: 0, duplicates: 0, rejected: 0, other: 0, mismatched: 0, cpu: { bench: 0, server: 0, postgres: 0 } });
 
 const quantile = (latencies: number[], q: number) => {
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -118,6 +134,7 @@ async function main() {
   // The webhook relay (on by default in the server) would consume the outbox during the run; the ceiling has no
   // relay, so it is off here: this measures intake. bench:webhooks measures the relay.
   const server = await startServerProcess({ env: { DATABASE_URL: database.url, NODE_ENV: "production", WEBHOOK_RELAY: "0" } });
+  Object.assign(processes, { server: server.child.pid!, postmaster: database.postmaster });
   const results = LEVELS.map((concurrency) => ({ concurrency, endpoint: emptyRun(), ceiling: emptyRun() }));
   let sent: { accepted: number; conversions: number; commissions: number; events: number; doubled: number };
   try {
@@ -220,8 +237,12 @@ async function main() {
   const rps = (r: Run) => COUNT / r.seconds;
   const int = (n: number) => Math.round(n).toLocaleString("en-US");
   const ms = (n: number) => n.toFixed(1);
+  /** CPU milliseconds per postback: clients + ceiling SQL (this process) / our server / PostgreSQL. */
+  const perPostback = (seconds: number | null, r: Run) => (seconds === null ? "n/a" : ((seconds * 1000) / COUNT).toFixed(2));
   const row = (name: string, concurrency: number, r: Run) =>
-    `| ${name} | ${concurrency} | ${int(rps(r))} | ${ms(quantile(r.latencies, 0.5))} | ${ms(quantile(r.latencies, 0.95))} | ${ms(quantile(r.latencies, 0.99))} | ${int(r.accepted)} / ${int(r.duplicates)} / ${int(r.rejected)} | ${int(r.other + r.mismatched)} |`;
+    `| ${name} | ${concurrency} | ${int(rps(r))} | ${ms(quantile(r.latencies, 0.5))} | ${ms(quantile(r.latencies, 0.95))} | ${ms(quantile(r.latencies, 0.99))} | ` +
+    `${perPostback(r.cpu.bench, r)} / ${name.startsWith("ours") ? perPostback(r.cpu.server, r) : "–"} / ${perPostback(r.cpu.postgres, r)} | ` +
+    `${int(r.accepted)} / ${int(r.duplicates)} / ${int(r.rejected)} | ${int(r.other + r.mismatched)} |`;
   const mismatched = results.reduce((n, r) => n + r.endpoint.mismatched, 0);
   const report = [
     "## Postbacks",
@@ -231,8 +252,8 @@ async function main() {
     `Endpoint: \`GET /api/postback\` on our server (SERVE_NEXT=0, NODE_ENV=production, fraud checks on, webhook relay off, fresh database ${OWN_CLUSTER ? "on its own embedded PostgreSQL cluster" : "on DATABASE_URL's server"}); REVSHARE offer with a volume tier, 20 affiliates.`,
     "Ceiling: the core's own SQL (context read + create statement; context read + log for a retry; log for a refusal) over a 20-connection `pg` pool, no HTTP.",
     "",
-    "| side | clients | postbacks/s | p50 (ms) | p95 (ms) | p99 (ms) | accepted / duplicate / rejected | errors |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| side | clients | postbacks/s | p50 (ms) | p95 (ms) | p99 (ms) | CPU ms per postback: clients / server / PostgreSQL | accepted / duplicate / rejected | errors |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results.flatMap(({ concurrency, ceiling, endpoint }) => [row("ceiling (raw SQL over pg)", concurrency, ceiling), row("ours (/api/postback over HTTP)", concurrency, endpoint)]),
     "",
     ...results.map(

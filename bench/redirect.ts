@@ -10,12 +10,12 @@
 // Figures go to bench/RESULTS.md, section "Redirect (/go)".
 import autocannon from "autocannon";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ensureLocalSecrets } from "../server/local-secrets";
 import { type ServerProcess, startServerProcess } from "../server/testing/server-process";
+import { cpuSeconds, postgresSeconds } from "./lib/cpu";
 import { benchDatabase, machine, stamp, writeSection } from "./lib/report";
 
 const SECTION = "## Redirect (/go)";
@@ -72,37 +72,6 @@ async function seed(url: string) {
   await client.end();
 }
 
-/** user + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 10 ms); 0 once it is gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds of the benchmark's own PostgreSQL cluster: its postmaster and every child (backends, WAL writer…). */
-function postgresSeconds(postmaster: number | null): number | null {
-  if (postmaster === null) return null;
-  let total = cpuSeconds(postmaster);
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
-      if (ppid === postmaster) total += cpuSeconds(Number(entry));
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  return total;
-}
-
-function benchPostmaster(): number | null {
-  const file = path.resolve(import.meta.dirname, "../.data/pg-bench/postmaster.pid");
-  return !process.env.DATABASE_URL && existsSync(file) ? Number(readFileSync(file, "utf8").split("\n")[0]) : null;
-}
-
 async function withAutocannon(url: string, duration: number): Promise<Measured> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration, headers: { "user-agent": BROWSER } });
   const redirects = result.statusCodeStats["302"]?.count ?? 0;
@@ -144,7 +113,7 @@ async function served(url: string): Promise<number> {
 async function main() {
   ensureLocalSecrets();
   const db = await benchDatabase("bench_redirect");
-  const postmaster = benchPostmaster();
+  const { postmaster } = db;
   const servers: ServerProcess[] = [];
   try {
     await seed(db.url);

@@ -7,7 +7,8 @@ import path from "node:path";
 import { type LocalPostgres, dropDatabase, ensureDatabase, startLocalPostgres, withDatabase } from "../../server/db/local-postgres";
 import { migrate } from "../../server/db/migrate";
 
-const RESULTS = path.resolve(import.meta.dirname, "../RESULTS.md");
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const RESULTS = path.join(ROOT, "bench/RESULTS.md");
 
 export function machine(): string {
   const model = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
@@ -27,6 +28,8 @@ export function writeSection(heading: string, report: string): void {
 
 export interface BenchDatabase {
   url: string;
+  /** The embedded cluster's postmaster (for its CPU time: lib/cpu.ts), or null on DATABASE_URL's server. */
+  postmaster: number | null;
   drop(): Promise<void>;
 }
 
@@ -42,8 +45,10 @@ export async function benchDatabase(name: string): Promise<BenchDatabase> {
   await ensureDatabase(adminUrl, database, { fresh: true });
   const url = withDatabase(adminUrl, database);
   await migrate(url);
+  const pidFile = path.join(ROOT, ".data/pg-bench/postmaster.pid");
   return {
     url,
+    postmaster: local && existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").split("\n")[0]) : null,
     drop: async () => {
       await dropDatabase(adminUrl, database);
       await local?.stop();

@@ -29,6 +29,10 @@ export function createPostbackPool(connectionString: string, timeouts: PostbackT
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: timeouts.connectMs,
     statement_timeout: timeouts.statementMs,
+    // Postbacks read a few rows by index from tables the database keeps in memory: random reads cost about what
+    // sequential ones do, and with PostgreSQL's default (4) its generic plans prefer scanning a month of sales in
+    // time order to a range of one affiliate's (the volume-tier count of the context read).
+    options: "-c random_page_cost=1.1",
     query_timeout: timeouts.queryMs,
     idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
     application_name: "postbacks",

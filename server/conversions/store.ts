@@ -132,14 +132,17 @@ LEFT JOIN LATERAL (
                                     'revshareBps', t."revshareBps")) AS list, max(t."minConversions") AS top
   FROM commission_tiers t WHERE t."offerId" = o.id
 ) tiers ON true
--- Counted only up to the highest tier's threshold: beyond it the count changes nothing, so a big affiliate's
--- postback never scans their whole month. Two postbacks of one affiliate at the same instant may both see the same
--- count (READ COMMITTED), so one may be paid at the rate just below a tier boundary: accepted for a volume bonus.
+-- Counted only up to the highest tier's threshold (nothing at all for an offer without tiers): beyond it the count
+-- changes nothing, so a big affiliate's postback never scans their whole month; the (affiliateId, offerId,
+-- createdAt) index makes it a range scan of exactly this affiliate's sales of this offer. Two postbacks of one
+-- affiliate at the same instant may both see the same count (READ COMMITTED), so one may be paid at the rate just
+-- below a tier boundary: accepted for a volume bonus.
 LEFT JOIN LATERAL (
   SELECT count(*)::int AS n FROM (
     SELECT 1 FROM conversions c
-    WHERE c."affiliateId" = l."affiliateId" AND c."createdAt" >= $5 AND c."offerId" = o.id AND c.status <> 'REFUNDED'
-    LIMIT tiers.top
+    WHERE c."affiliateId" = l."affiliateId" AND c."offerId" = o.id AND c."createdAt" >= $5 AND c.status <> 'REFUNDED'
+    ORDER BY c."affiliateId", c."offerId", c."createdAt" -- the index's order: the planner takes it, in generic plans too
+    LIMIT COALESCE(tiers.top, 0)
   ) capped
 ) month ON tiers.list IS NOT NULL
 LEFT JOIN LATERAL (
