@@ -117,9 +117,12 @@ LEFT JOIN links pl ON pl.id = $3::int
 LEFT JOIN offers po ON po.id = pl."offerId"
 LEFT JOIN customer_attributions ca ON ca."merchantId" = m.id AND ca."customerId" = $4::text
 LEFT JOIN conversions fc ON fc.id = ca."firstConversionId"
+-- Each lateral read below repeats its join condition inside, where it does not depend on the rows being read: the
+-- planner turns it into a one-time filter, so a generic plan (prepared statements) skips the read entirely instead
+-- of running it and discarding the result.
 LEFT JOIN LATERAL (
   SELECT c."touchPath" FROM conversions c
-  WHERE c."merchantId" = m.id AND c."customerId" = $4::text ORDER BY c."createdAt" DESC LIMIT 1
+  WHERE $4::text IS NOT NULL AND c."merchantId" = m.id AND c."customerId" = $4::text ORDER BY c."createdAt" DESC LIMIT 1
 ) lt ON $4::text IS NOT NULL
 LEFT JOIN links l ON l.id = CASE WHEN pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId" THEN fc."linkId" ELSE pl.id END
 LEFT JOIN offers o ON o.id = l."offerId"
@@ -140,14 +143,15 @@ LEFT JOIN LATERAL (
 LEFT JOIN LATERAL (
   SELECT count(*)::int AS n FROM (
     SELECT 1 FROM conversions c
-    WHERE c."affiliateId" = l."affiliateId" AND c."offerId" = o.id AND c."createdAt" >= $5 AND c.status <> 'REFUNDED'
-    ORDER BY c."affiliateId", c."offerId", c."createdAt" -- the index's order: the planner takes it, in generic plans too
-    LIMIT COALESCE(tiers.top, 0)
+    WHERE tiers.top IS NOT NULL AND c."affiliateId" = l."affiliateId" AND c."offerId" = o.id AND c."createdAt" >= $5
+      AND c.status <> 'REFUNDED'
+    LIMIT tiers.top
   ) capped
 ) month ON tiers.list IS NOT NULL
 LEFT JOIN LATERAL (
   SELECT f.id, f.base, f.quote, f.rate, f."asOf" FROM fx_rates f
-  WHERE ((f.base = sale.cur AND f.quote = o.currency) OR (f.base = o.currency AND f.quote = sale.cur))
+  WHERE o."payoutModel" = 'REVSHARE' AND sale.cur <> o.currency
+    AND ((f.base = sale.cur AND f.quote = o.currency) OR (f.base = o.currency AND f.quote = sale.cur))
     AND f."asOf" <= $6::date
   ORDER BY f."asOf" DESC, (f.base = sale.cur) DESC
   LIMIT 1
