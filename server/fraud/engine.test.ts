@@ -226,12 +226,14 @@ describe("settings", () => {
     expect(e.traffic.repeats(actor.affiliateId, null, "cust-same-person", DAY, START + HOUR).forCustomer).toBe(1);
   });
 
-  it("remembers only notable clicks: repeats, bots, automated browsers, blocked IPs", () => {
+  it("remembers only notable clicks: past half a velocity limit, bots, automated browsers, blocked IPs", () => {
     const e = engine();
     const ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0.0.0 Safari/537.36";
     const base = { affiliateId: actor.affiliateId, billable: true, isBot: false };
     e.recordClick({ ...base, clickId: "plain", at: START, ip: "86.140.1.1", userAgent: ua });
-    e.recordClick({ ...base, clickId: "again", at: START + 1000, ip: "86.140.1.1", userAgent: ua });
+    // The default limit is 10 clicks per IP: the 2nd to 5th are not worth keeping, the 6th is.
+    for (let i = 2; i <= 6; i++) e.recordClick({ ...base, clickId: i === 6 ? "again" : `again-${i}`, at: START + i * 1000, ip: "86.140.1.1", userAgent: ua });
+    expect(e.traffic.click("again-5")).toBeUndefined();
     e.recordClick({ ...base, clickId: "bot", at: START, ip: "90.12.1.1", userAgent: "Googlebot/2.1", isBot: true });
     e.recordClick({ ...base, clickId: "headless", at: START, ip: "79.141.1.1", userAgent: "HeadlessChrome/131" });
     e.recordClick({ ...base, clickId: "cloud", at: START, ip: "3.90.1.1", userAgent: ua });

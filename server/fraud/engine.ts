@@ -57,18 +57,19 @@ export class FraudEngine {
 
   /**
    * Feeds one click (the click sink's event stream, or the rebuild's replay). Never throws. Its traits are kept
-   * only when a rule could use them later — a bot or automated browser, a blocked or the affiliate's own IP, an
-   * IP or subnet seen before in the velocity window — so the bounded index covers hours of clicks even at
-   * tens of thousands per second, where most clicks are unremarkable. A conversion whose click is not in the index
-   * is judged from the click's row (which the postback's context read brings along).
+   * only when a rule could use them later — a bot or automated browser, a blocked or the affiliate's own IP, an IP
+   * or subnet past half the velocity limits (half: a manager may lower the limits later) — so the bounded index
+   * covers hours of clicks even for a viral link, whose visitors share subnets all the time. A conversion whose
+   * click is not in the index is judged from the click's row (which the postback's context read brings along): the
+   * same checks but velocity, which only a click past the limits could fail.
    */
   recordClick(click: TrafficClick): void {
     try {
       const traits = this.traffic.recordClick(click, this.clickSettings);
       const notable =
         traits.isBot ||
-        traits.ipClicks > 1 ||
-        traits.subnetClicks > 1 ||
+        traits.ipClicks > this.clickSettings.maxClicksPerIp / 2 ||
+        traits.subnetClicks > this.clickSettings.maxClicksPerSubnet / 2 ||
         headlessMarker(click.userAgent) !== null ||
         this.blocklist.match(click.ip) !== null ||
         ownIpList(this.profiles.get(click.affiliateId), click.ip) !== null;
@@ -127,7 +128,13 @@ export class FraudEngine {
 
 /** The thresholds that must be applied as clicks arrive, taken from the velocity and burst rules' params. */
 function clickSettingsOf(config: FraudConfig): ClickTimeSettings {
-  const velocity = config.rules.get("click_velocity")!.params as { windowSeconds: number };
+  const velocity = config.rules.get("click_velocity")!.params as { windowSeconds: number; maxClicksPerIp: number; maxClicksPerSubnet: number };
   const burst = config.rules.get("synchronized_burst")!.params as { minClicksPerMinute: number; factor: number };
-  return { velocityWindowMs: velocity.windowSeconds * 1000, burstMinClicks: burst.minClicksPerMinute, burstFactor: burst.factor };
+  return {
+    velocityWindowMs: velocity.windowSeconds * 1000,
+    maxClicksPerIp: velocity.maxClicksPerIp,
+    maxClicksPerSubnet: velocity.maxClicksPerSubnet,
+    burstMinClicks: burst.minClicksPerMinute,
+    burstFactor: burst.factor,
+  };
 }

@@ -6,7 +6,7 @@
 // recent conversions per affiliate.
 import { subnetKey } from "./ip";
 import type { StoredClick } from "./types";
-import { BoundedMap, KeyedWindowCounter, RingCounter, SketchRing } from "./windows";
+import { BoundedMap, KeyedWindowCounter, RingCounter, SketchRing, pairHash } from "./windows";
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -77,6 +77,9 @@ export interface BurstRecord {
 /** Click-time settings the engine takes from its current config (velocity window, what counts as a burst). */
 export interface ClickTimeSettings {
   velocityWindowMs: number;
+  /** The velocity rule's limits per IP and per subnet (a click beyond half of one is worth remembering). */
+  maxClicksPerIp: number;
+  maxClicksPerSubnet: number;
   burstMinClicks: number;
   burstFactor: number;
 }
@@ -98,8 +101,9 @@ class AffiliateTraffic {
 export class TrafficState {
   private readonly affiliates = new Map<string, AffiliateTraffic>();
   private readonly clicks: BoundedMap<ClickTraits>;
-  private readonly ipVelocity = new KeyedWindowCounter(10 * SECOND, LIMITS.velocityWindowMs / (10 * SECOND) + 1);
-  private readonly subnetVelocity = new KeyedWindowCounter(10 * SECOND, LIMITS.velocityWindowMs / (10 * SECOND) + 1);
+  /** Per (affiliate, IP) and (affiliate, subnet), hashed: a viral link brings millions of distinct visitors. */
+  private readonly ipVelocity = new KeyedWindowCounter<number>(10 * SECOND, LIMITS.velocityWindowMs / (10 * SECOND) + 1);
+  private readonly subnetVelocity = new KeyedWindowCounter<number>(10 * SECOND, LIMITS.velocityWindowMs / (10 * SECOND) + 1);
   private readonly conversionIps = new KeyedWindowCounter(HOUR, LIMITS.repeatWindowMs / HOUR);
   private readonly conversionCustomers = new KeyedWindowCounter(HOUR, LIMITS.repeatWindowMs / HOUR);
   private readonly seenConversions = new BoundedMap<true>(100_000);
@@ -130,12 +134,12 @@ export class TrafficState {
     let ipClicks = 0;
     let subnetClicks = 0;
     if (click.ip) {
-      const ipKey = `${affiliateId}|${click.ip}`;
+      const ipKey = pairHash(affiliateId, click.ip);
       this.ipVelocity.add(ipKey, at);
       ipClicks = this.ipVelocity.count(ipKey, windowStart, at);
     }
     if (subnet) {
-      const subnetKeyed = `${affiliateId}|${subnet}`;
+      const subnetKeyed = pairHash(affiliateId, subnet);
       this.subnetVelocity.add(subnetKeyed, at);
       subnetClicks = this.subnetVelocity.count(subnetKeyed, windowStart, at);
       traffic.subnets.add(subnet, at);

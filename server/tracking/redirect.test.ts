@@ -176,10 +176,17 @@ describe("RepeatDetector", () => {
     expect(detector.seen(1, "ip", "ua", t0 + 4 * hour)).toBe(false);
   });
 
-  it("stays bounded under a flood of distinct visitors", () => {
+  it("stays bounded under a flood of distinct visitors, and still knows the latest ones", () => {
     const detector = new RepeatDetector({ maxKeys: 1_000 });
-    for (let i = 0; i < 10_000; i++) detector.seen(1, `10.0.${i >> 8}.${i & 255}`, "ua", 1_000 + i);
-    const sizes = detector as unknown as { current: Map<number, number>; previous: Map<number, number> };
-    expect(sizes.current.size + sizes.previous.size).toBeLessThanOrEqual(2_000);
+    for (let i = 0; i < 10_000; i++) expect(detector.seen(1, `10.0.${i >> 8}.${i & 255}`, "ua", 1_000 + i)).toBe(false);
+    expect(detector.size).toBeLessThanOrEqual(2_000);
+    for (let i = 9_000; i < 10_000; i++) expect(detector.seen(1, `10.0.${i >> 8}.${i & 255}`, "ua", 20_000)).toBe(true);
+  });
+
+  it("tells visitors apart by link, IP and user agent", () => {
+    const detector = new RepeatDetector();
+    const visits: [number, string | null, string | null][] = [[1, "ip", "ua"], [2, "ip", "ua"], [1, "ip2", "ua"], [1, "ip", "ua2"], [1, null, "ua"], [1, "ip", null], [1, "ipu", "a"]];
+    for (const [link, ip, ua] of visits) expect(detector.seen(link, ip, ua, 5_000)).toBe(false);
+    for (const [link, ip, ua] of visits) expect(detector.seen(link, ip, ua, 6_000)).toBe(true);
   });
 });
