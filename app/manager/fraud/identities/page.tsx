@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { HydrateClient, prefetch, trpc } from "~/components/trpc/server";
 import { PageHeader } from "~/components/ui/page";
 import { IdentitiesEditor } from "../_components/identities-editor";
+import { BackToQueue } from "../_components/back-to-queue";
 
 export const metadata = { title: "Affiliates' own IPs and customers · Affiliate platform" };
 
@@ -14,11 +14,7 @@ export default async function FraudIdentitiesPage({ searchParams }: { searchPara
       <PageHeader
         title="Affiliates' own IPs and customers"
         description="A conversion or click from one of these IPs, or by one of these customers, is flagged as self-referral. Sign-in IPs are recorded at each affiliate sign-in (the last 10 public addresses); managers list the others. Changes apply on every server at once."
-        actions={
-          <Link href="/manager/fraud" className="rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-inset ring-indigo-200 hover:bg-indigo-50">
-            Back to the review queue
-          </Link>
-        }
+        actions={<BackToQueue />}
       />
       <IdentitiesEditor initialSearch={search ?? ""} />
     </HydrateClient>

@@ -1,8 +1,8 @@
-import Link from "next/link";
 import { HydrateClient, prefetch, trpc } from "~/components/trpc/server";
 import { PageHeader } from "~/components/ui/page";
 import { BlocklistEditor } from "../_components/blocklist-editor";
 import { RulesEditor } from "../_components/rules-editor";
+import { BackToQueue } from "../_components/back-to-queue";
 
 export const metadata = { title: "Fraud rules · Affiliate platform" };
 
@@ -13,11 +13,7 @@ export default async function FraudRulesPage() {
       <PageHeader
         title="Fraud rules"
         description="Thresholds, severities and on/off switches of each rule, and the IP ranges treated as non-human. Changes apply to the next conversion on every server, without a restart."
-        actions={
-          <Link href="/manager/fraud" className="rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-inset ring-indigo-200 hover:bg-indigo-50">
-            Back to the review queue
-          </Link>
-        }
+        actions={<BackToQueue />}
       />
       <div className="space-y-6">
         <RulesEditor />
