@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { SCHEMA_STAMP, schemaHash } from "./generate.mjs";
+import { SCHEMA_STAMP, schemaHash } from "./schema-stamp.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const stampFile = path.join(root, "node_modules/.install-stamp");

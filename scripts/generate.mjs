@@ -3,10 +3,10 @@
 // 2. generates the Prisma client. The CLI wants a native schema engine even for `generate`, which cannot be
 //    downloaded offline; generate never runs it, so any existing file satisfies the check.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { SCHEMA_STAMP, schemaHash } from "./schema-stamp.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const require = createRequire(import.meta.url);
@@ -29,16 +29,10 @@ function generatePrismaClient() {
   writeFileSync(SCHEMA_STAMP, schemaHash());
 }
 
-/** The client is generated from this schema: ensure-deps regenerates when the schema's hash changes. */
-export const SCHEMA_STAMP = path.join(root, "server/db/generated/.schema-hash");
-export const schemaHash = () => createHash("sha256").update(readFileSync(path.join(root, "prisma/schema.prisma"))).digest("hex");
-
 function hasSchemaEngine() {
   const enginesDir = path.join(root, "node_modules/@prisma/engines");
   return existsSync(enginesDir) && require("node:fs").readdirSync(enginesDir).some((f) => f.startsWith("schema-engine"));
 }
 
-if (process.argv[1] === import.meta.filename) {
-  hydrateEmbeddedPostgres();
-  generatePrismaClient();
-}
+hydrateEmbeddedPostgres();
+generatePrismaClient();

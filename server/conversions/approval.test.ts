@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { db, getPool } from "../db";
 import { withDatabase } from "../db/local-postgres";
 import { clickIdFor, createConversion, createManager, createProgram, unique } from "../testing/fixtures";
+import { createFlaggedCommission } from "../fraud/test-support";
 import { approveCommissions, approveDueCommissions, startApprovalJob } from "./approval";
 import { startPostbackServer } from "./testing";
 
@@ -60,19 +61,23 @@ describe("approval after the holding period", () => {
 });
 
 describe("approval by a manager", () => {
-  it("approves pending commissions, records who and when, and reports what it skipped", async () => {
+  it("approves pending commissions, records who and when, and reports what it skipped (held, under fraud review, unknown)", async () => {
     const { link } = await createProgram();
     const manager = await createManager();
     const a = await createConversion(link);
     const b = await createConversion(link, { commission: { status: "HELD", heldReason: "velocity" } });
-    const outcome = await approveCommissions(db, [a.commission.id, b.commission.id, "missing-id", a.commission.id], manager.id);
-    expect(outcome).toEqual({
-      approved: [a.commission.id],
-      skipped: [
+    const flagged = await createFlaggedCommission({ status: "PENDING", codes: ["click_spamming"] }); // under review
+    const outcome = await approveCommissions(db, [a.commission.id, b.commission.id, flagged.commission.id, "missing-id", a.commission.id], manager.id);
+    expect(outcome.approved).toEqual([a.commission.id]);
+    expect(outcome.skipped).toEqual(
+      expect.arrayContaining([
         { id: b.commission.id, status: "HELD" },
+        { id: flagged.commission.id, status: "UNDER_REVIEW" },
         { id: "missing-id", status: null },
-      ],
-    });
+      ]),
+    );
+    expect(outcome.skipped).toHaveLength(3);
+    expect(await db.commission.findUniqueOrThrow({ where: { id: flagged.commission.id } })).toMatchObject({ status: "PENDING" });
     expect(await db.commission.findUniqueOrThrow({ where: { id: a.commission.id } })).toMatchObject({ status: "APPROVED", approvedById: manager.id });
     const audit = await db.auditLog.findMany({ where: { entityId: { in: [a.commission.id, b.commission.id] } } });
     expect(audit).toEqual([expect.objectContaining({ actorId: manager.id, action: "commission.approve", entityType: "commission", entityId: a.commission.id })]);

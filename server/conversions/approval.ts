@@ -2,7 +2,7 @@
 // the server process — or earlier, when a program manager approves it. Its conversion moves to APPROVED with it.
 // HELD commissions, and pending ones with open fraud flags, are not touched here: fraud review decides them.
 // Lock order (see transitions.ts): commissions first, then their conversions — as refunds do.
-import type { Db } from "../db";
+import { type Db, Prisma } from "../db";
 import { withoutOpenFraudFlags } from "../fraud/flags";
 import { onShutdown } from "../lifecycle";
 import { type Queryable, statement } from "./store";
@@ -77,7 +77,7 @@ export function startApprovalJob({ pool, intervalMs = 60_000, registerShutdown =
 
 export interface ApproveOutcome {
   approved: string[];
-  /** Ids that were not PENDING (or do not exist), with their current status. */
+  /** Ids that were not approved, with their current status ("UNDER_REVIEW": pending with open fraud flags). */
   skipped: { id: string; status: string | null }[];
 }
 
@@ -87,8 +87,11 @@ export async function approveCommissions(db: Db, ids: readonly string[], actorId
   return db.$transaction(async (tx) => {
     // Lock the rows (by id, then their conversions: the program's lock order) so a concurrent refund or payout run
     // cannot interleave between the check and the update.
+    // A pending commission with open fraud flags is the fraud review's to decide (server/fraud/flags.ts).
     const rows = await tx.$queryRaw<{ id: string; status: string; conversionId: string }[]>`
-      SELECT id, status::text, "conversionId" FROM commissions WHERE id = ANY(${unique}) ORDER BY id FOR UPDATE`;
+      SELECT id, CASE WHEN status = 'PENDING' AND NOT (${Prisma.raw(withoutOpenFraudFlags)}) THEN 'UNDER_REVIEW' ELSE status::text END AS status,
+             "conversionId"
+      FROM commissions WHERE id = ANY(${unique}) ORDER BY id FOR UPDATE`;
     const pending = rows.filter((r) => r.status === "PENDING");
     const now = new Date();
     if (pending.length) {

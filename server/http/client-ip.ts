@@ -27,16 +27,25 @@ export function forwardedClient(list: string | null | undefined, trustedHops: nu
  */
 export const CLIENT_IP_HEADER = "x-client-ip";
 
+/** Whether this process's requests to Next come through our server (which always overwrites CLIENT_IP_HEADER). */
+const shared = globalThis as unknown as { __ownServerSetsClientIp?: boolean };
+
+export function markClientIpHeaderSet(): void {
+  shared.__ownServerSetsClientIp = true;
+}
+
 /**
- * The client IP inside Next: our server's header; without it (plain `next start`/`next dev`, no server of ours in
- * front) X-Forwarded-For read as server/tracking/web-handler.ts reads it.
+ * The client IP inside Next: our server's header when our server is in front; otherwise (plain `next start` /
+ * `next dev`) X-Forwarded-For read as server/tracking/web-handler.ts reads it — a CLIENT_IP_HEADER sent by the
+ * client is then ignored, since nothing of ours overwrote it.
  */
 export function clientIpOfHeaders(headers: Record<string, string | string[] | undefined> | undefined, trustedHops: number): string | null {
   const first = (name: string) => {
     const value = headers?.[name];
     return Array.isArray(value) ? value.join(",") : value;
   };
-  return first(CLIENT_IP_HEADER) || forwardedClient(first("x-forwarded-for"), Math.max(1, trustedHops));
+  if (shared.__ownServerSetsClientIp) return first(CLIENT_IP_HEADER) ?? null;
+  return forwardedClient(first("x-forwarded-for"), Math.max(1, trustedHops));
 }
 
 /** "::ffff:203.0.113.7" (IPv4 on a dual-stack socket) is 203.0.113.7. */

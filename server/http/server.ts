@@ -3,7 +3,7 @@
 // the client's IP in CLIENT_IP_HEADER (client-ip.ts).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { env } from "../env";
-import { CLIENT_IP_HEADER, clientIp } from "./client-ip";
+import { CLIENT_IP_HEADER, clientIp, markClientIpHeaderSet } from "./client-ip";
 import { health } from "./health";
 import type { HotRoute } from "./types";
 
@@ -18,6 +18,7 @@ export const baseRoutes: HotRoute[] = [{ prefix: "/api/health", methods: ["GET",
 export function createAppServer({ routes = [], next }: AppServerOptions = {}) {
   const table = [...baseRoutes, ...routes];
   const trustedHops = next ? env().TRUST_PROXY : 0;
+  if (next) markClientIpHeaderSet(); // Next's code in this process may now believe CLIENT_IP_HEADER
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
     for (const route of table) {

@@ -96,6 +96,8 @@ function useApprove() {
   );
 }
 
+const SKIPPED_REASON: Record<string, string> = { "": "no such commission", UNDER_REVIEW: "under fraud review: decide it under Fraud" };
+
 function ApproveResult({ approve }: { approve: ReturnType<typeof useApprove> }) {
   if (approve.error) return <p role="alert" className="text-sm text-red-700">{approve.error.message}</p>;
   if (!approve.data) return null;
@@ -103,7 +105,7 @@ function ApproveResult({ approve }: { approve: ReturnType<typeof useApprove> }) 
   return (
     <p role="status" className="text-sm text-slate-700">
       Approved {approved.length} commission{approved.length === 1 ? "" : "s"}.
-      {skipped.length > 0 && ` ${skipped.length} skipped (not pending: ${[...new Set(skipped.map((s) => s.status?.toLowerCase() ?? "missing"))].join(", ")}).`}
+      {skipped.length > 0 && ` ${skipped.length} skipped (${[...new Set(skipped.map((s) => SKIPPED_REASON[s.status ?? ""] ?? `${s.status!.toLowerCase()}, not pending`))].join("; ")}).`}
     </p>
   );
 }
@@ -140,7 +142,7 @@ function ConversionsTable({ filter }: { filter: RangeFilter & { status?: Convers
                   {r.commissions.map((c) => (
                     <div key={c.id} className="flex flex-wrap items-center gap-2">
                       <span className="tabular-nums">{formatMoney(c.amountMinor, c.currency)}</span>
-                      <Badge tone={COMMISSION_TONE[c.status]}>{commissionStatusLabel(c)}</Badge>
+                      <Badge tone={COMMISSION_TONE[c.status]}>{commissionStatusLabel({ ...c, conversion: r })}</Badge>
                       {c.status === "PENDING" && (
                         <button type="button" disabled={approve.isPending} onClick={() => approve.mutate({ commissionIds: [c.id] })} className="text-xs font-medium text-indigo-700 hover:underline disabled:opacity-50">
                           Approve
