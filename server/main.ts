@@ -50,8 +50,11 @@ async function start() {
   }
   if (stopping) return;
 
-  server = createAppServer({ routes: await startHotPaths(), next: nextHandler });
+  const routes = await startHotPaths();
+  if (stopping) return;
+  server = createAppServer({ routes, next: nextHandler });
   await startServerRelay();
+  if (stopping) return;
   await new Promise<void>((resolve) => server!.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
 

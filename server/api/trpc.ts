@@ -29,7 +29,7 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
   return createInnerContext(await getSession(), opts.headers);
 }
 
-export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try again; if it keeps happening, tell us what you did.";
+const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try again; if it keeps happening, tell us what you did.";
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,

@@ -16,9 +16,10 @@
 //    paid click. Each touch is verified like click_id — signature, one of this merchant's offers, inside that
 //    offer's window — and one that fails is left out, with the reason in the postback log.
 import type { ClickIdResult } from "../tracking/click-id";
+import { DAY_MS } from "../reporting/period";
 import type { Touch } from "./credit";
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 
 /**
  * The longest touch path stored: the first touch (first-click and position-based credit need it) and the most

@@ -16,6 +16,7 @@
 import { formatBps, minorToDecimal, trimZeros } from "../money";
 import { MAX_MINOR, supportedExponent } from "../money/amount";
 import { type Rational, divHalfEven, parseDecimal, pow10 } from "../money/rounding";
+import { daysBetween } from "../reporting/period";
 
 export interface RateFields {
   cpaAmountMinor: number | null;
@@ -139,6 +140,3 @@ export function fxFactor(quote: FxQuote, from: string, to: string): { rate: Rati
 }
 
 /** Whole days from one UTC date (YYYY-MM-DD) to another. */
-function daysBetween(from: string, to: string): number {
-  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
-}

@@ -12,6 +12,7 @@
 import { Prisma } from "../db/generated/client";
 import type { Db } from "../db";
 import { CREDIT_MODELS, type CreditModel, creditByAffiliate } from "./credit";
+import { DAY_MS } from "../reporting/period";
 
 export const MAX_REPORT_DAYS = 366;
 
@@ -54,7 +55,7 @@ const zero = (): Record<CreditColumn, bigint> => ({ paid: 0n, first_click: 0n, l
 export async function creditReport(db: Db, input: CreditReportInput): Promise<CreditReport> {
   const { measure } = input;
   const to = input.to ?? new Date();
-  const from = new Date(to.getTime() - Math.min(input.days, MAX_REPORT_DAYS) * 86_400_000);
+  const from = new Date(to.getTime() - Math.min(input.days, MAX_REPORT_DAYS) * DAY_MS);
   const amount = measure === "commission" ? Prisma.sql`k."amountMinor"` : Prisma.sql`v."amountMinor"`;
   const currencyOf = measure === "commission" ? Prisma.sql`k.currency` : Prisma.sql`v.currency`;
   const source = Prisma.sql`FROM conversions v

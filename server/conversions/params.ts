@@ -14,7 +14,7 @@ import { PostbackRejection } from "./reasons";
  */
 export type RawParams = Record<string, unknown>;
 
-export function rawParams(): RawParams {
+function rawParams(): RawParams {
   return Object.create(null) as RawParams;
 }
 

@@ -50,9 +50,13 @@ export class FraudEngine {
   }
 
   setAffiliateIdentities(rows: readonly AffiliateIdentities[]): void {
-    this.profiles = new Map(
-      rows.map((r) => [r.id, { knownIps: new Set(r.knownIps), signInIps: new Set(r.signInIps ?? []), knownCustomers: new Set(r.knownCustomers) }]),
-    );
+    this.profiles = new Map(rows.map((r) => [r.id, profileOf(r)]));
+  }
+
+  /** Replaces one affiliate's identities (removed when it lists none). */
+  setAffiliateIdentity(row: AffiliateIdentities): void {
+    if (row.knownIps.length || row.knownCustomers.length || row.signInIps?.length) this.profiles.set(row.id, profileOf(row));
+    else this.profiles.delete(row.id);
   }
 
   /**
@@ -137,4 +141,8 @@ function clickSettingsOf(config: FraudConfig): ClickTimeSettings {
     burstMinClicks: burst.minClicksPerMinute,
     burstFactor: burst.factor,
   };
+}
+
+function profileOf(r: AffiliateIdentities) {
+  return { knownIps: new Set(r.knownIps), signInIps: new Set(r.signInIps ?? []), knownCustomers: new Set(r.knownCustomers) };
 }

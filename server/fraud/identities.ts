@@ -29,7 +29,7 @@ export async function recordSignInIp(affiliateId: string, rawIp: string | null, 
       FROM before WHERE a.id = before.id AND before.ips[1] IS DISTINCT FROM ${ip}::text
       RETURNING NOT (${ip}::text = ANY (before.ips)) AS added
     )
-    SELECT added, (CASE WHEN added THEN pg_notify(${CONFIG_CHANNEL}, 'identities') END)::text AS notified FROM changed`;
+    SELECT added, (CASE WHEN added THEN pg_notify(${CONFIG_CHANNEL}, 'identities:' || ${affiliateId}) END)::text AS notified FROM changed`;
   return rows[0]?.added === true;
 }
 
@@ -84,7 +84,7 @@ export async function updateIdentities(db: Db, input: IdentitiesUpdate, actorId:
     await tx.auditLog.create({
       data: { actorId, action: "fraud.identities.update", entityType: "affiliate", entityId: input.affiliateId, data: { before, after } as Prisma.InputJsonValue },
     });
-    await notifyFraudConfigChanged(tx, "identities");
+    await notifyFraudConfigChanged(tx, `identities:${input.affiliateId}`);
     return saved;
   });
 }

@@ -52,7 +52,7 @@ export function evaluateConversion(candidate: ConversionCandidate, click: Stored
 /** One engine's verdict, counted in the metrics (`fromRow`: the click was judged from its row, not from memory). */
 export function judge(engine: FraudEngine, candidate: ConversionCandidate, click: StoredClick | null): FraudVerdict {
   const started = process.hrtime.bigint();
-  return observeEvaluation(engine.evaluate(candidate, click), started, !engine.remembers(candidate.clickId));
+  return observeEvaluation(engine.evaluate(candidate, click), started, click !== null && !engine.remembers(candidate.clickId));
 }
 
 /** Starts the engine's I/O once per process (later calls share the first start). */

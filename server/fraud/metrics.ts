@@ -23,7 +23,7 @@ const byDecision = {
 
 const duration = registeredOnce("fraud_evaluation_duration_seconds", (name) => new client.Histogram({
   name,
-  help: "Time to judge one conversion; click_row=yes for a click this process never counted (judged from its row, when it was written).",
+  help: "Time to judge one conversion; click_row=yes when the click was judged from its row (a click this process does not remember).",
   labelNames: ["click_row"] as const,
   buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
 }));

@@ -131,16 +131,16 @@ describe("metrics", () => {
     const program = await createProgram();
     const base = { merchantId: program.merchant.id, offerId: program.offer.id, affiliateId: program.affiliate.id, linkId: program.link.id, receivedAt: new Date(), customerId: null, ip: null, amountMinor: 100, currency: "EUR" };
     const held = await value("fraud_evaluations_total", { decision: "hold" });
-    const timed = await value("fraud_evaluation_duration_seconds", {});
-    await evaluateConversion({ ...base, clickId: unique("click"), clickedAt: new Date(Date.now() - 1_000), txnId: unique("txn") }); // a click this process never counted
+    const timed = await value("fraud_evaluation_duration_seconds", { click_row: "no" });
+    await evaluateConversion({ ...base, clickId: unique("click"), clickedAt: new Date(Date.now() - 1_000), txnId: unique("txn") }); // no click row: judged on what the candidate carries
     expect(await value("fraud_evaluations_total", { decision: "hold" })).toBe(held + 1);
-    expect(await value("fraud_evaluation_duration_seconds", {})).toBeGreaterThan(timed);
+    expect(await value("fraud_evaluation_duration_seconds", { click_row: "no" })).toBeGreaterThan(timed);
 
     fraudEngine().recordClick({ clickId: unique("bot"), affiliateId: program.affiliate.id, at: Date.now(), ip: "86.140.4.4", userAgent: "Googlebot/2.1", isBot: true, billable: false });
     expect(await value("fraud_remembered_clicks")).toBe(fraudEngine().traffic.stats().notableClicks);
     expect(await value("fraud_remembered_clicks")).toBeGreaterThan(0);
     const text = await client.register.metrics();
-    for (const series of ["fraud_velocity_keys", 'fraud_evaluation_duration_seconds_bucket{le="0.001",click_row="yes"}']) expect(text).toContain(series);
+    for (const series of ["fraud_velocity_keys", 'fraud_evaluation_duration_seconds_bucket{le="0.001",click_row="no"}']) expect(text).toContain(series);
   });
 
   it("shows when a flood of distinct IPs fills the velocity counters (counting stops for new keys)", async () => {

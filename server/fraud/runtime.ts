@@ -24,6 +24,16 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
 }
 
+const IDENTITY_FIELDS = `id, "knownIps", "signInIps", "knownCustomers"`;
+type IdentityRow = { id: string; knownIps: string[]; signInIps: string[]; knownCustomers: string[] };
+
+/** Reloads the own IPs and customers of these affiliates only (a sign-in from a new IP, a manager's edit). */
+export async function reloadIdentities(engine: FraudEngine, affiliateIds: string[], pool: pg.Pool = getPool()): Promise<void> {
+  const { rows } = await pool.query<IdentityRow>(`SELECT ${IDENTITY_FIELDS} FROM affiliates WHERE id = ANY($1::text[])`, [affiliateIds]);
+  const found = new Map(rows.map((r) => [r.id, r]));
+  for (const id of affiliateIds) engine.setAffiliateIdentity(found.get(id) ?? { id, knownIps: [], signInIps: [], knownCustomers: [] });
+}
+
 /** Loads rule settings, the block list and affiliates' own IPs (listed and signed in from) and customers. */
 export async function reloadSettings(engine: FraudEngine, pool: pg.Pool = getPool()): Promise<void> {
   const [rules, blocks, identities] = await Promise.all([
@@ -31,8 +41,8 @@ export async function reloadSettings(engine: FraudEngine, pool: pg.Pool = getPoo
       `SELECT code, enabled, severity, params FROM fraud_rule_configs`,
     ),
     pool.query<{ cidr: string; label: string }>(`SELECT cidr, label FROM ip_blocks`),
-    pool.query<{ id: string; knownIps: string[]; signInIps: string[]; knownCustomers: string[] }>(
-      `SELECT id, "knownIps", "signInIps", "knownCustomers" FROM affiliates
+    pool.query<IdentityRow>(
+      `SELECT ${IDENTITY_FIELDS} FROM affiliates
        WHERE cardinality("knownIps") > 0 OR cardinality("signInIps") > 0 OR cardinality("knownCustomers") > 0`,
     ),
   ]);
@@ -127,8 +137,8 @@ function listenForChanges(onChange: (payload: string) => void, log: (line: strin
 }
 
 export interface FraudRuntime {
-  /** Reloads settings now (what a notification triggers). */
-  reload(): Promise<void>;
+  /** Reloads settings now (what a notification triggers; "identities:<affiliate id>" reloads that affiliate only). */
+  reload(payload?: string): Promise<void>;
   stop(): Promise<void>;
   rebuilt: Awaited<ReturnType<typeof rebuildTraffic>>;
 }
@@ -143,23 +153,27 @@ export async function startRuntime(engine: FraudEngine, options: RuntimeOptions 
 
   const unsubscribe = onClick((click) => engine.recordClick(click));
   // One reload at a time; a change announced while one runs triggers another, since the running one may have read
-  // before that change committed.
+  // before that change committed. "identities:<affiliate id>" (a sign-in from a new IP, a manager's edit) reloads
+  // that affiliate only; anything else reloads everything.
   let running: Promise<void> | undefined;
-  let again = false;
-  const reload = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await reloadSettings(engine).catch((error) => log(`[fraud] settings reload failed: ${(error as Error).message}`));
-      } while (again);
+  let everything = false;
+  const affiliates = new Set<string>();
+  const pending = () => everything || affiliates.size > 0;
+  const reload = (payload = ""): Promise<void> => {
+    if (payload.startsWith("identities:")) affiliates.add(payload.slice("identities:".length));
+    else everything = true;
+    running ??= (async () => {
+      while (pending()) {
+        const full = everything;
+        const ids = [...affiliates];
+        everything = false;
+        affiliates.clear();
+        await (full ? reloadSettings(engine) : reloadIdentities(engine, ids)).catch((error) => log(`[fraud] settings reload failed: ${(error as Error).message}`));
+      }
     })().finally(() => (running = undefined));
     return running;
   };
-  const stopListening = listenForChanges(() => void reload(), log);
+  const stopListening = listenForChanges((payload) => void reload(payload), log);
   const timer = setInterval(() => void reload(), options.reloadEveryMs ?? 30_000).unref();
 
   const stop = async () => {

@@ -27,7 +27,7 @@ function reasonOf(flags: FraudFlagDraft[]): string {
   return rest.length ? `${text} (and ${rest.length} more signal${rest.length === 1 ? "" : "s"})` : text;
 }
 
-export const publicExplanationOf = (flag: FraudFlagDraft) => flag.publicExplanation ?? flag.explanation;
+const publicExplanationOf = (flag: FraudFlagDraft) => flag.publicExplanation ?? flag.explanation;
 
 /** The flags as the merchant's `fraud.flagged` event carries them: code, severity, public explanation. */
 export function publicFlags(flags: readonly FraudFlagDraft[]) {

@@ -9,7 +9,7 @@ import { getPool } from "../db";
 import type { BlockEntry } from "./ip";
 
 /** The fraud_rule_configs row that remembers the starter list was seeded (like the thresholds' row, not a rule). */
-export const STARTER_SEEDED_CODE = "starter_blocklist";
+const STARTER_SEEDED_CODE = "starter_blocklist";
 
 export const STARTER_BLOCKLIST: readonly BlockEntry[] = [
   { cidr: "3.0.0.0/9", label: "Amazon Web Services (EC2)" },

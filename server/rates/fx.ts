@@ -10,8 +10,8 @@ import { z } from "zod";
 import { FX_MAX_AGE_DAYS } from "../conversions/commission";
 import type { Db } from "../db";
 import { SUPPORTED_CURRENCIES, supportedExponent } from "../money/amount";
+import { daysBetween } from "../reporting/period";
 
-const DAY_MS = 86_400_000;
 const today = () => new Date().toISOString().slice(0, 10);
 
 const currency = z
@@ -66,9 +66,8 @@ export async function listFxRates(db: Db): Promise<{ maxAgeDays: number; pairs: 
       SELECT id, base, quote, trim_scale(rate)::text AS rate, "asOf"::text AS "asOf", "createdAt"
       FROM fx_rates ORDER BY "asOf" DESC, base, quote LIMIT ${RECENT_ROWS}`,
   ]);
-  const now = Date.parse(`${today()}T00:00:00Z`);
   const pairs = latest.map((p) => {
-    const ageDays = Math.round((now - Date.parse(`${p.asOf}T00:00:00Z`)) / DAY_MS);
+    const ageDays = daysBetween(p.asOf, today());
     return { ...p, ageDays, stale: ageDays > FX_MAX_AGE_DAYS };
   });
   return { maxAgeDays: FX_MAX_AGE_DAYS, pairs, recent };

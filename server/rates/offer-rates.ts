@@ -13,7 +13,7 @@ import { parseAmount, parsePercent } from "../money/amount";
 
 type Tx = Prisma.TransactionClient;
 
-export const MAX_TIERS = 10;
+const MAX_TIERS = 10;
 
 const id = z.string().min(1).max(100);
 const rate = z.string().trim().min(1, { error: "Enter a rate" }).max(20);

@@ -1,5 +1,10 @@
 // Reporting periods are whole UTC days, so a day's bucket means the same thing to every viewer and to the SQL.
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whole UTC days from one "YYYY-MM-DD" to another. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
 
 /** Start (UTC midnight) of a period of `days` days that ends today. */
 export function periodStart(days: number, now: Date = new Date()): Date {

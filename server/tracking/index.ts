@@ -36,7 +36,11 @@ export interface ClickTracking {
 const shared = globalThis as unknown as { __goTracking?: Promise<ClickTracking> };
 
 export function processClickTracking(): Promise<ClickTracking> {
-  return (shared.__goTracking ??= startClickTracking({ main: false }));
+  // A start that fails (the database is down) is not kept: the next /go tries again.
+  return (shared.__goTracking ??= startClickTracking({ main: false }).catch((error) => {
+    shared.__goTracking = undefined;
+    throw error;
+  }));
 }
 
 /**

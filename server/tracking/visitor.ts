@@ -19,7 +19,7 @@ export function isBotAgent(userAgent: string | null): boolean {
 
 export interface RepeatOptions {
   windowMs?: number;
-  /** Visitors per generation; memory is fixed at about 2 × 4 × maxKeys × 12 bytes (two tables at ≤ 50 % load). */
+  /** Visitors per generation; memory is fixed: two tables of the next power of two ≥ 2 × maxKeys slots, 12 bytes each (12.6 MB for 250,000). */
   maxKeys?: number;
 }
 
@@ -58,9 +58,9 @@ class Generation {
  * visitor seen within the window is still found. When a flood fills the current generation early it rotates early
  * and the oldest visitors are forgotten sooner (a repeat may then count as new; never the reverse). No allocation
  * per click, whatever the traffic: a viral link's millions of distinct visitors cost the same fixed memory.
- * A visitor is a 64-bit hash of (link, IP, user agent): 32 bits pick the slot, 32 are kept to compare, so two
- * visitors are confused (one click marked as a repeat: its flag only, never the redirect) with odds of about
- * 1 in 10⁴ per click at a full generation.
+ * A visitor is a 64-bit hash of (link, IP, user agent): one half picks the slot, the other (its low bit forced to 1,
+ * so 0 can mark an empty slot) is kept to compare, so two visitors are confused (one click marked as a repeat: its
+ * flag only, never the redirect) with odds of about 1 in 10⁴ per click at a full generation.
  */
 export class RepeatDetector {
   private current: Generation;

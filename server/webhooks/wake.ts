@@ -9,7 +9,7 @@ export const OUTBOX_CHANNEL = "outbox";
 export const WAKE_RELAYS_SQL = `pg_notify('${OUTBOX_CHANNEL}', '')`;
 
 /** A pg pool or client, or a Prisma client or transaction. */
-export type Notifier = Pick<pg.Pool, "query"> | { $executeRawUnsafe(query: string): Promise<number> };
+type Notifier = Pick<pg.Pool, "query"> | { $executeRawUnsafe(query: string): Promise<number> };
 
 /** Wakes every listening relay when the caller's transaction commits (at once outside a transaction). */
 export async function wakeRelays(db: Notifier): Promise<void> {
