@@ -62,27 +62,47 @@ describe("click sink", () => {
     const linkId = freshLinkId();
     const sink = new ClickSink({ write: pgClickWriter(getPool()), batchSize: 10, flushMs: 20, maxBuffered: 100 });
     const odd = click(linkId, {
-      ip: null, userAgent: 'Agent "quoted" \\ back\\slash, {braces}', referer: "https://ref.example/?a=1,2",
-      sub1: "NULL", sub2: "", sub3: "tab\there", sub4: "é✓", sub5: null, billable: false, isBot: true, isRepeat: true,
+      ip: null, userAgent: 'Agent "quoted" \\ back\\slash, {braces}', referer: "https://ref.example/?a=1,2\r\nline\\.",
+      sub1: "NULL", sub2: "", sub3: "tab\there", sub4: "é✓", sub5: "\\N", billable: false, isBot: true, isRepeat: true,
     });
     sink.push(odd);
     await sink.flushAll();
     const { rows } = await getPool().query(`SELECT * FROM clicks WHERE id = $1`, [odd.clickId]);
     expect(rows[0]).toEqual({
       id: odd.clickId, linkId, affiliateId: "aff", offerId: "off", createdAt: new Date(odd.at), ip: null, userAgent: odd.userAgent,
-      referer: odd.referer, sub1: "NULL", sub2: "", sub3: "tab\there", sub4: "é✓", sub5: null, billable: false, isBot: true, isRepeat: true,
+      referer: odd.referer, sub1: "NULL", sub2: "", sub3: "tab\there", sub4: "é✓", sub5: "\\N", billable: false, isBot: true, isRepeat: true,
     });
     const claims = codec.verify(odd.clickId);
     expect(claims.ok && claims.clickedAt).toEqual(rows[0].createdAt);
   });
 
-  it("a retried batch that had already been written is not duplicated (the writer is idempotent)", async () => {
+  it("a retry that may find its rows stored skips them; a first attempt is one COPY that refuses a stored id", async () => {
     const linkId = freshLinkId();
     const write = pgClickWriter(getPool());
     const batch = [click(linkId), click(linkId)];
     await write(batch);
-    await write(batch);
-    expect(await stored(linkId)).toBe(2);
+    await write([...batch, click(linkId)], { mayExist: true });
+    expect(await stored(linkId)).toBe(3);
+    await expect(write([click(linkId), batch[0]!])).rejects.toMatchObject({ code: "23505" });
+    expect(await stored(linkId)).toBe(3); // the COPY is one statement: its new row went with it
+  });
+
+  it("a write that committed but lost its answer is retried without duplicates and without counting drops", async () => {
+    const linkId = freshLinkId();
+    const write = pgClickWriter(getPool());
+    const attempts: boolean[] = [];
+    const answerLost: ClickWriter = async (batch, attempt) => {
+      attempts.push(attempt?.mayExist ?? false);
+      await write(batch, attempt);
+      if (attempts.length === 1) throw new Error("Connection terminated unexpectedly");
+    };
+    const dropped = await metric("clicks_dropped_total");
+    const sink = new ClickSink({ write: answerLost, batchSize: 50, flushMs: 10, maxBuffered: 1_000, observer: sinkObserver, log: () => {} });
+    for (let i = 0; i < 30; i++) sink.push(click(linkId));
+    await sink.flushAll();
+    expect(attempts).toEqual([false, true]);
+    expect(await stored(linkId)).toBe(30);
+    expect(await metric("clicks_dropped_total")).toBe(dropped);
   });
 
   it("survives the database going down: holds what fits, counts the rest as dropped, writes all it held once back", async () => {

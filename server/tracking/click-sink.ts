@@ -2,12 +2,14 @@
 // redirect's path. A batch is written when it fills or at the latest `flushMs` after its first click. One write
 // runs at a time; a failed write keeps its batch at the head of the queue and is retried with backoff, so a
 // database outage costs nothing until `maxBuffered` clicks are held, after which new clicks are counted and
-// dropped. Writers must be idempotent (a write that failed after the commit is retried): see pgClickWriter.
+// dropped. A write that failed may still have committed: its retry says so (`mayExist`), and the writer must then
+// skip rows already stored (see pgClickWriter).
 // A batch the database refuses as data (a value out of range…) is halved until the refused rows are found: only
 // they are dropped and counted, never the good clicks sharing their batch.
 import type { ClickRecord } from "./redirect";
 
-export type ClickWriter = (batch: readonly ClickRecord[]) => Promise<void>;
+/** `mayExist`: an earlier attempt at these rows ended without an answer, so some may be stored already. */
+export type ClickWriter = (batch: readonly ClickRecord[], attempt?: { mayExist?: boolean }) => Promise<void>;
 
 export interface SinkObserver {
   flushed(rows: number, seconds: number): void;
@@ -33,6 +35,8 @@ export class ClickSink {
   private writing: Promise<boolean> | undefined;
   private retryAt = 0;
   private retryMs: number;
+  /** The head batch's last write failed without an answer from the database (it may have committed). */
+  private headUncertain = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly opts: Required<Omit<ClickSinkOptions, "observer">> & { observer?: SinkObserver };
 
@@ -87,12 +91,14 @@ export class ClickSink {
       if (refused > 0) this.opts.observer?.dropped(refused, "rejected");
     } catch (error) {
       this.opts.observer?.failed(error as Error);
+      this.headUncertain = true;
       this.retryAt = Date.now() + this.retryMs;
       this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
       if (this.batches.length === 2 && this.batches[1]!.length === 0) this.batches.pop();
       return false;
     }
     this.batches.shift();
+    this.headUncertain = false;
     this.held -= batch.length;
     this.retryAt = 0;
     this.retryMs = this.opts.flushMs;
@@ -102,12 +108,11 @@ export class ClickSink {
   /**
    * Writes `rows`; when the database refuses them as data, writes each half on its own, down to single rows, which
    * are dropped (retrying cannot help, and holding them would block the rest). Returns how many were dropped; any
-   * other error is thrown and the whole batch retried (halves already written are harmless: the writer is
-   * idempotent).
+   * other error is thrown and the whole batch retried with `mayExist` (halves already written are skipped).
    */
   private async writeSalvaging(rows: readonly ClickRecord[]): Promise<number> {
     try {
-      await this.opts.write(rows);
+      await this.opts.write(rows, { mayExist: this.headUncertain });
       return 0;
     } catch (error) {
       if (!isDataError(error)) throw error;

@@ -40,7 +40,7 @@ export interface GoRouteOptions {
 
 export function goHandler({ cache, deps, trustedHops, accept }: GoRouteOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const { pathname, query } = splitTarget(req.url ?? "/");
     const { headers } = req;
     const method = req.method ?? "GET";

@@ -1,11 +1,12 @@
 // Prometheus metrics of the click path, in prom-client's default registry (served by GET /metrics). Per request
-// the redirect does one counter increment on a pre-resolved label child and one histogram observation; gauges are
-// read only when /metrics is scraped.
+// the redirect does one counter increment on a pre-resolved label child and one HotHistogram observation; gauges
+// are read only when /metrics is scraped.
 //
 // This module can be evaluated twice in one process (our server's copy, and Next's bundle of proxy.ts) while
 // prom-client's registry is one: metrics are therefore looked up before they are created, and the gauges' sources
 // live on globalThis, so both copies feed the same series.
 import client from "prom-client";
+import { HotHistogram } from "../http/hot-histogram";
 import { registeredOnce } from "../http/metrics";
 import type { SinkObserver } from "./click-sink";
 import type { RedirectResult } from "./redirect";
@@ -21,7 +22,7 @@ const byOutcome = Object.fromEntries(
   (["redirect", "bot", "head", "fallback", "not_found", "method_not_allowed"] as const).map((o) => [o, redirects.labels(o)]),
 ) as Record<Outcome, { inc(): void }>;
 
-const latency = registeredOnce("go_redirect_duration_seconds", (name) => new client.Histogram({
+const latency = registeredOnce("go_redirect_duration_seconds", (name) => new HotHistogram({
   name,
   help: "Time from request to the redirect written, inside our process.",
   buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
@@ -62,9 +63,10 @@ registeredOnce("link_cache_size", (name) => new client.Gauge({
   },
 }));
 
-export function recordRedirect(outcome: Outcome, startedNs: bigint): void {
+/** `startedMs`: performance.now() when the request came in. */
+export function recordRedirect(outcome: Outcome, startedMs: number): void {
   byOutcome[outcome].inc();
-  latency.observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
+  latency.observe((performance.now() - startedMs) / 1000);
 }
 
 export const sinkObserver: SinkObserver = {

@@ -59,6 +59,13 @@ describe("resolveRedirect", () => {
     expect(readSubs("sub1=%E0%A4%A&sub2=a%00b&sub3=" + "x".repeat(400)).values).toEqual(["", "ab", "x".repeat(255), null, null].map((v) => v || null));
   });
 
+  it("passes plain values through as they came and re-encodes everything else", () => {
+    expect(readSubs("sub1=abc-DEF_1.2~x&sub2=a.b%2Fc&sub3=" + "y".repeat(300))).toEqual({
+      values: ["abc-DEF_1.2~x", "a.b/c", "y".repeat(255), null, null],
+      passThrough: `&sub1=abc-DEF_1.2~x&sub2=a.b%2Fc&sub3=${"y".repeat(255)}`,
+    });
+  });
+
   it("treats a HEAD request as a non-billable redirect", () => {
     const { go } = setup();
     const result = go("/go/demo", { method: "HEAD" });

@@ -113,12 +113,16 @@ export function readSubs(query: string): Subs {
   let passThrough = "";
   for (let i = 0; i < 5; i++) {
     const value = values[i];
-    if (value != null) passThrough += `&${SUB_KEYS[i]}=${encodeURIComponent(value)}`;
+    if (value != null) passThrough += `&${SUB_KEYS[i]}=${UNRESERVED.test(value) ? value : encodeURIComponent(value)}`;
   }
   return { values, passThrough };
 }
 
+/** Values made only of these characters read and re-encode as themselves (the common case: ids, campaign names). */
+const UNRESERVED = /^[\w.~-]{1,255}$/;
+
 function decode(raw: string): string | null {
+  if (UNRESERVED.test(raw)) return raw;
   let value: string;
   try {
     value = decodeURIComponent(raw.includes("+") ? raw.replaceAll("+", " ") : raw);

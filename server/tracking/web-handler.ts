@@ -10,7 +10,7 @@ import { recordRedirect } from "./metrics";
 import { resolveRedirect } from "./redirect";
 
 export async function handleGoRequest(request: Request): Promise<Response> {
-  const started = process.hrtime.bigint();
+  const started = performance.now();
   const tracking = await processClickTracking();
   const raw = request.url.slice(request.url.indexOf("/", request.url.indexOf("//") + 2));
   const q = raw.indexOf("?");
