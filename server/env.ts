@@ -34,7 +34,7 @@ const schema = z.object({
   CLICK_BUFFER_MAX: z.coerce.number().int().min(1).default(200_000),
   /** Click sink: rows per multi-row insert, and the longest a click waits before its batch is written. */
   CLICK_BATCH_SIZE: z.coerce.number().int().min(1).default(5_000),
-  CLICK_FLUSH_MS: z.coerce.number().int().min(1).default(50),
+  CLICK_FLUSH_MS: z.coerce.number().int().min(1).default(20),
   /** Full reload of the link cache, the safety net behind LISTEN/NOTIFY. */
   LINK_RESYNC_MS: z.coerce.number().int().min(100).default(30_000),
   /** Fraud checks in the conversion path ("off" passes every conversion: benchmarks' baseline, emergencies). */
