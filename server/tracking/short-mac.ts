@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 const BLOCK = 64;
 export const MAX_MESSAGE_BYTES = BLOCK - 9; // room for the 0x80 marker and the 64-bit length
 
-const K = Uint32Array.from([
+const K = Int32Array.from([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
   0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
   0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
@@ -17,10 +17,10 @@ const K = Uint32Array.from([
   0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
-const IV = Uint32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+const IV = Int32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 
 /** One SHA-256 compression: `state` ← compress(`state`, w[0..15]); `w` is used as the 64-word schedule. */
-function compress(state: Uint32Array, w: Uint32Array): void {
+function compress(state: Int32Array, w: Int32Array): void {
   for (let i = 16; i < 64; i++) {
     const a = w[i - 15]!;
     const b = w[i - 2]!;
@@ -54,7 +54,7 @@ function compress(state: Uint32Array, w: Uint32Array): void {
 }
 
 /** Loads big-endian words of `bytes` into w[0..15] (`bytes` is one 64-byte block). */
-function loadBlock(w: Uint32Array, bytes: Uint8Array): void {
+function loadBlock(w: Int32Array, bytes: Uint8Array): void {
   for (let i = 0; i < 16; i++) w[i] = (bytes[4 * i]! << 24) | (bytes[4 * i + 1]! << 16) | (bytes[4 * i + 2]! << 8) | bytes[4 * i + 3]!;
 }
 
@@ -67,7 +67,7 @@ export function createShortMac(key: string | Uint8Array): ShortMac {
   let keyBytes: Uint8Array = typeof key === "string" ? Buffer.from(key, "utf8") : key;
   if (keyBytes.length > BLOCK) keyBytes = createHash("sha256").update(keyBytes).digest();
   const pad = new Uint8Array(BLOCK);
-  const w = new Uint32Array(64);
+  const w = new Int32Array(64);
   const midstate = (xor: number) => {
     for (let i = 0; i < BLOCK; i++) pad[i] = (keyBytes[i] ?? 0) ^ xor;
     const state = IV.slice();
@@ -78,7 +78,7 @@ export function createShortMac(key: string | Uint8Array): ShortMac {
   const inner = midstate(0x36);
   const outer = midstate(0x5c);
   const block = new Uint8Array(BLOCK);
-  const state = new Uint32Array(8);
+  const state = new Int32Array(8);
 
   return (message, start, end, out, outOffset, outBytes) => {
     const length = end - start;
