@@ -14,6 +14,7 @@ const AFFILIATE: NavItem[] = [
 
 const MANAGER: NavItem[] = [
   { href: "/manager", label: "Overview" },
+  { href: "/manager/affiliates", label: "Affiliates" },
   { href: "/manager/links", label: "Links" },
   { href: "/manager/conversions", label: "Conversions" },
   { href: "/manager/rates", label: "Rates" },

@@ -1,12 +1,18 @@
 // next-auth configuration: email + password against users.passwordHash, JWT sessions carrying the role and the
 // caller's affiliate/merchant id. Built on first use (not at import) so `next build` needs no secrets.
+// A session is only as good as the account behind it: every session read re-reads the user (one primary-key
+// query), so a deleted user or a suspended affiliate is signed out at their next request, and a changed role or
+// name applies at once. (Server components cannot rewrite the cookie, so caching the check in the token would
+// not save the read.)
 import type { NextAuthOptions } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
 import { env } from "../env";
 import { recordSignInIp } from "../fraud/identities";
 import { clientIpOfHeaders } from "../http/client-ip";
+import { ACCOUNT_SUSPENDED } from "./errors";
 import { hashPassword, verifyPassword } from "./password";
 import type { SessionUser } from "./types";
 
@@ -16,17 +22,32 @@ const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().pipe
 let decoyHash: Promise<string> | undefined;
 
 /**
- * Checks an email and password; the session's user on success, null otherwise. An affiliate's sign-in IP is
- * recorded for the fraud checks (self-referral); a failure to record it never fails the sign-in.
+ * Checks an email and password; the session's user on success, null otherwise. A suspended affiliate with the
+ * right password gets an Error(ACCOUNT_SUSPENDED), which next-auth hands to the sign-in form. An affiliate's
+ * sign-in IP is recorded for the fraud checks (self-referral); a failure to record it never fails the sign-in.
  */
 export async function authenticate(email: unknown, password: unknown, ip: string | null = null): Promise<SessionUser | null> {
   const parsed = credentialsSchema.safeParse({ email, password });
   if (!parsed.success) return null;
-  const user = await db.user.findUnique({ where: { email: parsed.data.email } });
+  const user = await db.user.findUnique({ where: { email: parsed.data.email }, include: { affiliate: { select: { active: true } } } });
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await (decoyHash ??= hashPassword("decoy"))));
   if (!user || !ok) return null;
+  if (user.affiliate && !user.affiliate.active) throw new Error(ACCOUNT_SUSPENDED);
   if (user.affiliateId) await recordSignInIp(user.affiliateId, ip).catch((error) => console.error("[auth] sign-in IP not recorded:", (error as Error).message));
   return toSessionUser(user);
+}
+
+/**
+ * A later request's token, re-read from the account: the current fields, or an empty token (no user: signed out)
+ * when the user is gone or their affiliate account is suspended.
+ */
+export async function refreshToken(token: JWT): Promise<JWT | Record<string, never>> {
+  if (typeof token.id !== "string") return {};
+  const [row] = await db.$queryRaw<(SessionUser & { affiliateActive: boolean | null })[]>`
+    SELECT u.id, u.email, u.name, u.role::text AS role, u."affiliateId", u."merchantId", a.active AS "affiliateActive"
+    FROM users u LEFT JOIN affiliates a ON a.id = u."affiliateId" WHERE u.id = ${token.id}`;
+  if (!row || row.affiliateActive === false) return {};
+  return { ...token, ...toSessionUser(row) };
 }
 
 type UserLike = Omit<SessionUser, "email" | "name"> & { email?: string | null; name?: string | null };
@@ -52,8 +73,8 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      // `user` is only present on sign-in: copy the fields into the token once; later requests read the token.
-      jwt: ({ token, user }) => (user ? { ...token, ...toSessionUser(user) } : token),
+      // `user` is only present on sign-in: its fields go into the token; later reads re-check the account.
+      jwt: async ({ token, user }) => (user ? { ...token, ...toSessionUser(user) } : ((await refreshToken(token)) as JWT)),
       session: ({ session, token }) => ({ ...session, user: toSessionUser(token) }),
     },
   });

@@ -1,5 +1,5 @@
-// What a signed-in session carries. The JWT holds exactly these fields, so every request knows the caller's role
-// and owner ids without a database read.
+// What a signed-in session carries. The JWT holds exactly these fields (re-read from the account on every session
+// read: server/auth/options.ts).
 import type { DefaultSession } from "next-auth";
 import type { Role } from "../db/generated/enums";
 

@@ -1,0 +1,92 @@
+// Suspending an affiliate through the managers' API, and what it does to their access: sign-in refused after the
+// right password, a session they hold ends at its next read, reactivation restores both. Audited, with a reason.
+import type { JWT } from "next-auth/jwt";
+import { describe, expect, it } from "vitest";
+import { ACCOUNT_SUSPENDED } from "../auth/errors";
+import { authOptions, authenticate } from "../auth/options";
+import { db } from "../db";
+import { FIXTURE_PASSWORD, callerFor, createAffiliate, createLink, createManager, unique } from "../testing/fixtures";
+
+const manager = await createManager();
+const api = callerFor(manager);
+
+/** What next-auth does on every session read after sign-in: the jwt callback with the cookie's token. */
+async function tokenAfter(token: JWT): Promise<Partial<JWT>> {
+  const jwt = authOptions().callbacks!.jwt!;
+  return jwt({ token, user: undefined as never, account: null, trigger: "update" });
+}
+
+async function signedInAffiliate() {
+  const affiliate = await createAffiliate({ name: unique("Suspendable") });
+  const user = await authenticate(affiliate.user!.email, FIXTURE_PASSWORD, null);
+  if (!user) throw new Error("sign-in failed");
+  return { affiliate, token: { ...user } as JWT };
+}
+
+const audits = (affiliateId: string) => db.auditLog.findMany({ where: { entityType: "affiliate", entityId: affiliateId }, orderBy: { createdAt: "asc" } });
+
+describe("affiliate suspension", () => {
+  it("ends the access of a suspended affiliate and restores it on reactivation, audited with the reason", async () => {
+    const { affiliate, token } = await signedInAffiliate();
+    expect(await tokenAfter(token)).toMatchObject({ id: token.id, affiliateId: affiliate.id, role: "AFFILIATE" });
+
+    expect(await api.manager.setAffiliateActive({ affiliateId: affiliate.id, active: false, reason: "Cookie stuffing on coupon sites" })).toEqual({
+      affiliateId: affiliate.id, active: false, changed: true,
+    });
+    expect(await tokenAfter(token)).toEqual({}); // no user: the session is over
+    await expect(authenticate(affiliate.user!.email, FIXTURE_PASSWORD, "203.0.113.40")).rejects.toThrow(ACCOUNT_SUSPENDED);
+    expect(await authenticate(affiliate.user!.email, "wrong password", null)).toBeNull(); // a wrong password learns nothing
+    expect((await db.affiliate.findUniqueOrThrow({ where: { id: affiliate.id } })).signInIps).toEqual([]); // refused: nothing recorded
+
+    // Suspending again changes nothing and writes nothing.
+    expect((await api.manager.setAffiliateActive({ affiliateId: affiliate.id, active: false })).changed).toBe(false);
+
+    await api.manager.setAffiliateActive({ affiliateId: affiliate.id, active: true });
+    expect(await authenticate(affiliate.user!.email, FIXTURE_PASSWORD, null)).toMatchObject({ affiliateId: affiliate.id });
+    expect(await tokenAfter(token)).toMatchObject({ id: token.id });
+
+    expect((await audits(affiliate.id)).map((a) => [a.action, a.actorId, a.data])).toEqual([
+      ["affiliate.suspend", manager.id, { reason: "Cookie stuffing on coupon sites" }],
+      ["affiliate.reactivate", manager.id, { reason: null }],
+    ]);
+  });
+
+  it("a session follows the account: a renamed user's token is updated, a deleted user's is emptied", async () => {
+    const { affiliate, token } = await signedInAffiliate();
+    await db.user.update({ where: { id: token.id }, data: { name: "Renamed Affiliate" } });
+    expect(await tokenAfter(token)).toMatchObject({ name: "Renamed Affiliate", affiliateId: affiliate.id });
+    await db.user.delete({ where: { id: token.id } });
+    expect(await tokenAfter(token)).toEqual({});
+    expect(await tokenAfter({} as JWT)).toEqual({});
+  });
+
+  it("refuses bad input and unknown affiliates with clear errors, writing nothing", async () => {
+    const affiliate = await createAffiliate();
+    await expect(api.manager.setAffiliateActive({ affiliateId: affiliate.id, active: false, reason: "x".repeat(501) })).rejects.toMatchObject({
+      code: "BAD_REQUEST", message: expect.stringContaining("A reason has at most 500 characters"),
+    });
+    await expect(api.manager.setAffiliateActive({ affiliateId: "no-such-affiliate", active: false })).rejects.toMatchObject({
+      code: "NOT_FOUND", message: "That affiliate no longer exists.",
+    });
+    expect((await db.affiliate.findUniqueOrThrow({ where: { id: affiliate.id } })).active).toBe(true);
+    expect(await audits(affiliate.id)).toEqual([]);
+  });
+
+  it("lists affiliates by name or email and status, suspended first, with their login and live links", async () => {
+    const tag = unique("listed").toLowerCase();
+    const active = await createAffiliate({ name: `${tag} Active` });
+    const suspended = await createAffiliate({ name: `${tag} Suspended`, withUser: false });
+    await createLink({ affiliateId: active.id });
+    await createLink({ affiliateId: active.id, active: false });
+    await api.manager.setAffiliateActive({ affiliateId: suspended.id, active: false });
+
+    const all = await api.manager.affiliates({ search: tag });
+    expect(all.total).toBe(2);
+    expect(all.affiliates.map((a) => [a.name, a.active, a.login, a.activeLinks])).toEqual([
+      [`${tag} Suspended`, false, null, 0],
+      [`${tag} Active`, true, active.user!.email, 1],
+    ]);
+    expect((await api.manager.affiliates({ search: active.email.toUpperCase(), status: "active" })).affiliates.map((a) => a.id)).toEqual([active.id]);
+    expect((await api.manager.affiliates({ search: tag, status: "suspended" })).affiliates.map((a) => a.id)).toEqual([suspended.id]);
+  });
+});

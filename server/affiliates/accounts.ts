@@ -1,0 +1,72 @@
+// Affiliate accounts as managers run them: the list, and suspension. A suspended affiliate's tracking links stop
+// redirecting on every server within a second (the links' NOTIFY trigger follows affiliates.active), they cannot
+// sign in, and a session they already hold ends at its next request (server/auth/options.ts reads the account on
+// every session read). Their commissions are left alone: holding, reversing or paying them stays a manager's
+// decision on the Conversions and Fraud pages. Every change is audited, with its reason.
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { Db, Prisma } from "../db";
+
+export const affiliateListInput = z.object({
+  search: z.string().trim().max(100).optional(),
+  status: z.enum(["all", "active", "suspended"]).default("all"),
+});
+
+export const setAffiliateActiveInput = z.object({
+  affiliateId: z.string().min(1).max(100),
+  active: z.boolean(),
+  reason: z.string().trim().max(500, "A reason has at most 500 characters").optional(),
+});
+
+const PAGE = 100;
+
+/** Affiliates by name or email (at most 100), suspended ones first: they are the ones a manager comes back to. */
+export async function listAffiliates(db: Db, input: z.output<typeof affiliateListInput>) {
+  const q = input.search;
+  const where: Prisma.AffiliateWhereInput = {
+    ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q, mode: "insensitive" } }] } : {}),
+    ...(input.status === "all" ? {} : { active: input.status === "active" }),
+  };
+  const [rows, total] = await Promise.all([
+    db.affiliate.findMany({
+      where,
+      select: {
+        id: true,
+        name: true,
+        email: true,
+        active: true,
+        currency: true,
+        createdAt: true,
+        user: { select: { email: true } },
+        _count: { select: { links: { where: { active: true } } } },
+      },
+      orderBy: [{ active: "asc" }, { name: "asc" }],
+      take: PAGE,
+    }),
+    db.affiliate.count({ where }),
+  ]);
+  const affiliates = rows.map(({ user, _count, ...a }) => ({ ...a, login: user?.email ?? null, activeLinks: _count.links }));
+  return { affiliates, total };
+}
+
+/** Suspends or reactivates an affiliate; a call that changes nothing writes nothing. */
+export async function setAffiliateActive(db: Db, input: z.output<typeof setAffiliateActiveInput>, actorId: string) {
+  return db.$transaction(async (tx) => {
+    const [before] = await tx.$queryRaw<{ active: boolean }[]>`SELECT active FROM affiliates WHERE id = ${input.affiliateId} FOR UPDATE`;
+    if (!before) throw new TRPCError({ code: "NOT_FOUND", message: "That affiliate no longer exists." });
+    if (before.active !== input.active) {
+      // The links trigger sends NOTIFY link_changed on commit: every server's cache drops (or restores) the links.
+      await tx.affiliate.update({ where: { id: input.affiliateId }, data: { active: input.active } });
+      await tx.auditLog.create({
+        data: {
+          actorId,
+          action: input.active ? "affiliate.reactivate" : "affiliate.suspend",
+          entityType: "affiliate",
+          entityId: input.affiliateId,
+          data: { reason: input.reason || null },
+        },
+      });
+    }
+    return { affiliateId: input.affiliateId, active: input.active, changed: before.active !== input.active };
+  });
+}
