@@ -9,7 +9,6 @@
 // to the servers), otherwise from autocannon in this process (one visitor only); BENCH_LOAD=autocannon|wrk chooses.
 // Figures go to bench/RESULTS.md, section "Redirect (/go)".
 import autocannon from "autocannon";
-import { execFileSync, spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -17,6 +16,7 @@ import { ensureLocalSecrets } from "../server/local-secrets";
 import { type ServerProcess, startServerProcess } from "../server/testing/server-process";
 import { cpuSeconds, postgresSeconds } from "./lib/cpu";
 import { benchDatabase, machine, stamp, writeSection } from "./lib/report";
+import { type Measured, hasWrk, withWrk } from "./lib/wrk";
 
 const SECTION = "## Redirect (/go)";
 const LINKS = 10_000;
@@ -27,7 +27,6 @@ const BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (K
 const PATH = "/go/demo?sub1=bench&sub2=spring";
 const VISITORS_SCRIPT = path.resolve(import.meta.dirname, "wrk-visitors.lua");
 
-const hasWrk = () => spawnSync("wrk", ["--version"]).error === undefined;
 const LOAD = (process.env.BENCH_LOAD ?? (hasWrk() ? "wrk" : "autocannon")) as "wrk" | "autocannon";
 
 interface Pattern {
@@ -44,19 +43,12 @@ const PATTERNS: Pattern[] =
       ]
     : [{ name: "one visitor", wrk: null }];
 
-interface Load {
-  rps: number;
-  p50: number;
-  p99: number;
-  redirects: number;
-  errors: number;
+interface Load extends Measured {
   /** CPU time (user + system) the server process spent per answered request, µs. */
   cpuUs: number;
   /** PostgreSQL's CPU over the same time, in % of one core (null: not our own cluster). */
   pgPercent: number | null;
 }
-
-type Measured = Omit<Load, "cpuUs" | "pgPercent">;
 
 async function seed(url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -78,24 +70,11 @@ async function withAutocannon(url: string, duration: number): Promise<Measured> 
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, redirects, errors: result.errors + result.timeouts + result.non2xx - redirects };
 }
 
-/** wrk, one thread: every answer here is a 302 (wrk counts 3xx as success), anything else is an error line. */
-function withWrk(url: string, duration: number, shape: string[]): Measured {
-  const out = execFileSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${duration}s`, "--latency", ...shape, url], { encoding: "utf8" });
-  const ms = (label: string) => {
-    const m = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)$`, "m").exec(out);
-    if (!m) throw new Error(`wrk: no ${label} latency in:\n${out}`);
-    return Math.round(Number(m[1]) * (m[2] === "us" ? 1 : m[2] === "s" ? 1e6 : 1e3)) / 1e3; // ms, to the µs
-  };
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + [...out.matchAll(/(connect|read|write|timeout) (\d+)/g)].reduce((n, m) => n + Number(m[2]), 0);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: ms("50%"), p99: ms("99%"), redirects: requests - errors, errors };
-}
-
 async function drive(server: ServerProcess, pattern: Pattern, duration: number, postmaster: number | null): Promise<Load> {
   const cpuBefore = cpuSeconds(server.child.pid!);
   const pgBefore = postgresSeconds(postmaster);
   const started = Date.now();
-  const measured = pattern.wrk ? withWrk(server.url + PATH, duration, pattern.wrk) : await withAutocannon(server.url + PATH, duration);
+  const measured = pattern.wrk ? withWrk(server.url + PATH, duration, pattern.wrk, CONNECTIONS) : await withAutocannon(server.url + PATH, duration);
   const seconds = (Date.now() - started) / 1000;
   const pgAfter = postgresSeconds(postmaster);
   return {
