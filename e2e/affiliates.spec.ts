@@ -12,7 +12,7 @@ test("the manager suspends an affiliate with a reason: their links stop; reactiv
 
   await signIn(page, "manager@demo.test");
   await page.getByRole("link", { name: "Affiliates" }).click();
-  await expect(page.getByRole("heading", { name: "Affiliates" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Affiliates" })).toBeVisible();
   await page.getByLabel("Affiliate name or email").fill("coupon");
   await page.getByRole("button", { name: "Search" }).click();
   const table = page.getByRole("table", { name: "Affiliates" });

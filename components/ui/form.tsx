@@ -2,9 +2,10 @@
 // Form pieces shared by every page: the input style, a labelled field with its hint or error, a form-level
 // message, a submit button, and the field messages of a tRPC BAD_REQUEST — `fieldErrors` for flat forms (the
 // zod issues our errorFormatter puts in `data.zodError`, or a client-side check's), `issuesByField` for nested
-// ones ("params.minClicks").
+// ones ("params.minClicks"), and a search box.
 import type { ReactNode } from "react";
 import { z } from "zod";
+import { Card } from "./page";
 
 type Issue = { path?: (string | number)[]; message: string };
 
@@ -58,5 +59,49 @@ export function SubmitButton({ pending, label, pendingLabel }: { pending: boolea
     <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
       {pending ? pendingLabel : label}
     </button>
+  );
+}
+
+/**
+ * A search box in a card: the text field, any `children` (filters) beside it, and a Search button. `onSearch` gets
+ * the trimmed text when the form is submitted.
+ */
+export function SearchForm({
+  label,
+  ariaLabel,
+  value,
+  onChange,
+  onSearch,
+  children,
+}: {
+  label: string;
+  ariaLabel: string;
+  value: string;
+  onChange: (value: string) => void;
+  onSearch: (text: string) => void;
+  children?: ReactNode;
+}) {
+  return (
+    <Card>
+      <form
+        role="search"
+        aria-label={ariaLabel}
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSearch(value.trim());
+        }}
+      >
+        <div className="min-w-64 flex-1">
+          <LabeledInput label={label}>
+            <input name="q" value={value} onChange={(e) => onChange(e.target.value)} className={inputClass} />
+          </LabeledInput>
+        </div>
+        {children}
+        <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+          Search
+        </button>
+      </form>
+    </Card>
   );
 }

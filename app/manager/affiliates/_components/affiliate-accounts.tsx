@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "~/components/trpc/client";
 import { ActionButton } from "~/components/ui/action-button";
-import { FormMessage, LabeledInput, inputClass, issuesByField } from "~/components/ui/form";
+import { FormMessage, LabeledInput, SearchForm, inputClass, issuesByField } from "~/components/ui/form";
 import { Badge, Card, EmptyState } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
@@ -41,33 +41,15 @@ export function AffiliateAccounts() {
 
   return (
     <div className="space-y-6">
-      <Card>
-        <form
-          role="search"
-          aria-label="Find an affiliate"
-          className="flex flex-wrap items-end gap-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setFilter({ ...filter, search: typed.trim() || undefined });
-          }}
-        >
-          <div className="min-w-64 flex-1">
-            <LabeledInput label="Affiliate name or email">
-              <input name="q" value={typed} onChange={(e) => setTyped(e.target.value)} className={inputClass} />
-            </LabeledInput>
-          </div>
-          <LabeledInput label="Status">
-            <select value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value as Status })} className={inputClass}>
-              <option value="all">All</option>
-              <option value="active">Active</option>
-              <option value="suspended">Suspended</option>
-            </select>
-          </LabeledInput>
-          <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
-            Search
-          </button>
-        </form>
-      </Card>
+      <SearchForm label="Affiliate name or email" ariaLabel="Find an affiliate" value={typed} onChange={setTyped} onSearch={(text) => setFilter({ ...filter, search: text || undefined })}>
+        <LabeledInput label="Status">
+          <select value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value as Status })} className={inputClass}>
+            <option value="all">All</option>
+            <option value="active">Active</option>
+            <option value="suspended">Suspended</option>
+          </select>
+        </LabeledInput>
+      </SearchForm>
       {message && <FormMessage tone="ok">{message}</FormMessage>}
       {change.error && !suspending && <FormMessage tone="error">{change.error.message}</FormMessage>}
       {suspending && (

@@ -10,7 +10,7 @@ import { Card, EmptyState } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
 import type { RouterOutputs } from "~/server/api/types";
-import { FormMessage, LabeledInput, inputClass, issuesByField } from "~/components/ui/form";
+import { FormMessage, LabeledInput, SearchForm, inputClass, issuesByField } from "~/components/ui/form";
 
 type Affiliate = RouterOutputs["fraud"]["identities"]["affiliates"][number];
 
@@ -39,27 +39,16 @@ export function IdentitiesEditor({ initialSearch }: { initialSearch: string }) {
 
   return (
     <div className="space-y-6">
-      <Card>
-        <form
-          role="search"
-          aria-label="Find an affiliate"
-          className="flex flex-wrap items-end gap-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setSearch(typed.trim());
-            setEditing(null);
-          }}
-        >
-          <div className="min-w-64 flex-1">
-            <LabeledInput label="Affiliate name or email">
-              <input name="q" value={typed} onChange={(e) => setTyped(e.target.value)} className={inputClass} />
-            </LabeledInput>
-          </div>
-          <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
-            Search
-          </button>
-        </form>
-      </Card>
+      <SearchForm
+        label="Affiliate name or email"
+        ariaLabel="Find an affiliate"
+        value={typed}
+        onChange={setTyped}
+        onSearch={(text) => {
+          setSearch(text);
+          setEditing(null);
+        }}
+      />
       {saved && <FormMessage tone="ok">{saved}</FormMessage>}
       <QueryState query={identities}>
         {({ affiliates, total }) => {
