@@ -1,7 +1,9 @@
 // npm run bench:redirect — /go/demo on our server (SERVE_NEXT=0, TRUST_PROXY=1, its own database with /go/demo and
-// 10k other links) against a bare Node http server doing the same Map lookup and 302: the same load on both in the
-// same run (50 connections, 10 s per server and pattern in 2 alternating rounds after a 2 s warm-up), then the
-// clicks in PostgreSQL are counted against the redirects our server served. Two traffic patterns:
+// 10k other links) against a bare Node http server doing the same Map lookup and 302, and against our /go route
+// alone on a plain server (bench/core-redirect.ts: everything before the answer, nothing kept after it): the same
+// load on all three in the same run (50 connections, 10 s per server and pattern in 2 alternating rounds after a
+// 2 s warm-up), then the clicks in PostgreSQL are counted against the redirects our server served. Two traffic
+// patterns:
 //   - one visitor: every request from one IP and user agent (a flood: each click a repeat, notable to the fraud
 //     engine's velocity checks — the worst case for our bookkeeping);
 //   - many visitors: every request from an IP of its own (bench/wrk-visitors.lua; needs wrk).
@@ -98,22 +100,24 @@ async function main() {
     await seed(db.url);
     const bare = await startServerProcess({ env: { LINKS: String(LINKS) }, argv: ["bench/bare-redirect.mjs"] });
     servers.push(bare);
+    const core = await startServerProcess({ env: { LINKS: String(LINKS), TRUST_PROXY: "1" }, argv: ["--import", "tsx", "bench/core-redirect.ts"] });
+    servers.push(core);
     const ours = await startServerProcess({ env: { DATABASE_URL: db.url, NODE_ENV: "production", LINK_RESYNC_MS: "600000", TRUST_PROXY: "1" } });
     servers.push(ours);
 
     const loadBefore = os.loadavg()[0]!;
-    const results: { pattern: Pattern; bare: Load; ours: Load }[] = [];
+    const results: { pattern: Pattern; bare: Load; core: Load; ours: Load }[] = [];
     for (const pattern of PATTERNS) {
       // Warm both up, then alternate rounds so that load from other processes on a shared machine falls on both alike.
-      await drive(bare, pattern, 2, postmaster);
-      await drive(ours, pattern, 2, postmaster);
-      const rounds = { bare: [] as Load[], ours: [] as Load[] };
+      for (const server of [bare, core, ours]) await drive(server, pattern, 2, postmaster);
+      const rounds = { bare: [] as Load[], core: [] as Load[], ours: [] as Load[] };
       for (let round = 0; round < ROUNDS; round++) {
-        console.log(`[bench] ${pattern.name}, round ${round + 1}/${ROUNDS}: bare, then ours`);
+        console.log(`[bench] ${pattern.name}, round ${round + 1}/${ROUNDS}: bare, our core alone, ours`);
         rounds.bare.push(await drive(bare, pattern, DURATION_S / ROUNDS, postmaster));
+        rounds.core.push(await drive(core, pattern, DURATION_S / ROUNDS, postmaster));
         rounds.ours.push(await drive(ours, pattern, DURATION_S / ROUNDS, postmaster));
       }
-      results.push({ pattern, bare: combine(rounds.bare), ours: combine(rounds.ours) });
+      results.push({ pattern, bare: combine(rounds.bare), core: combine(rounds.core), ours: combine(rounds.ours) });
     }
     const loadAfter = os.loadavg()[0]!;
 
@@ -141,12 +145,17 @@ async function main() {
       "",
       "| server | pattern | req/s | p50 (ms) | p99 (ms) | server CPU per request (µs) | PostgreSQL CPU (one core = 100 %) | 302s | errors |",
       "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-      ...results.flatMap(({ pattern, bare, ours }) => [row("bare Node (Map lookup + 302)", pattern.name, bare), row("ours (click id, bot + repeat check, click stored, fraud counters, metrics)", pattern.name, ours)]),
+      ...results.flatMap(({ pattern, bare, core, ours }) => [
+        row("bare Node (Map lookup + 302)", pattern.name, bare),
+        row("our /go route alone (click id, bot + repeat check, metrics; nothing kept)", pattern.name, core),
+        row("ours (the same, plus the click stored and the fraud counters)", pattern.name, ours),
+      ]),
       "",
       ...results.map(
-        ({ pattern, bare, ours }) =>
+        ({ pattern, bare, core, ours }) =>
           `- ${pattern.name}: ratio ours/bare **${(ours.rps / bare.rps).toFixed(2)}** in req/s (goal ≥ 0.8), our p99 ${ours.p99} ms (goal ≤ 10 ms); ` +
-          `server CPU per request bare/ours ${(bare.cpuUs / ours.cpuUs).toFixed(2)}.`,
+          `server CPU per request bare/ours ${(bare.cpuUs / ours.cpuUs).toFixed(2)}. The route alone reaches ${(core.rps / bare.rps).toFixed(2)} of bare ` +
+          `(the work before each answer); storing the clicks and counting them for fraud takes ours to ${(ours.rps / core.rps).toFixed(2)} of that.`,
       ),
       `- In-process redirect time (our histogram, all patterns): ${histogramQuantiles(latencyLines)}.`,
       `- Clicks: our server answered ${servedByServer.toLocaleString("en")} redirects with a click (warm-ups included); after the graceful stop (exit ${exit}) PostgreSQL holds ` +
