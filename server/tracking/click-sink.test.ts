@@ -139,6 +139,28 @@ describe("click sink", () => {
     }
   });
 
+  it("a database that stops answering mid-write fails the write at its timeout, COPY or INSERT, and drops the connection", async () => {
+    const target = new URL(env().DATABASE_URL);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    // Like the app's pool: a connection that cannot be made fails too (connectionTimeoutMillis).
+    const pool = new pg.Pool({ connectionString: proxy.urlFor(env().DATABASE_URL), max: 2, connectionTimeoutMillis: 1_000 });
+    pool.on("error", () => {});
+    const write = pgClickWriter(pool, { timeoutMs: 300 });
+    try {
+      // Two live connections, then the host goes silent: each statement below gets one and waits for an answer.
+      await Promise.all([write([click(freshLinkId())]), write([click(freshLinkId())], { mayExist: true })]);
+      expect(pool.idleCount).toBe(2);
+      proxy.stall();
+      for (const attempt of [{}, { mayExist: true }]) {
+        await expect(write([click(freshLinkId())], attempt)).rejects.toThrow("Query read timeout");
+      }
+      expect(pool.totalCount).toBe(0); // both stuck connections were closed, not handed out again
+    } finally {
+      await pool.end().catch(() => {});
+      await proxy.close();
+    }
+  });
+
   it("flushAll on shutdown keeps retrying through an outage until the database is back", async () => {
     const linkId = freshLinkId();
     let failures = 3;

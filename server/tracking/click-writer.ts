@@ -25,16 +25,17 @@ ON CONFLICT (id) DO NOTHING`;
 /** A database that stops answering must not hold the sink forever: the write fails and the batch is retried. */
 const WRITE_TIMEOUT_MS = 30_000;
 
-export function pgClickWriter(pool: pg.Pool): ClickWriter {
-  return (batch, { mayExist = false } = {}) => (mayExist ? insertSkippingExisting(pool, batch) : copyRows(pool, batch));
+export function pgClickWriter(pool: pg.Pool, { timeoutMs = WRITE_TIMEOUT_MS } = {}): ClickWriter {
+  return (batch, { mayExist = false } = {}) => (mayExist ? insertSkippingExisting(pool, batch, timeoutMs) : copyRows(pool, batch, timeoutMs));
 }
 
-async function copyRows(pool: pg.Pool, batch: readonly ClickRecord[]): Promise<void> {
+async function copyRows(pool: pg.Pool, batch: readonly ClickRecord[], timeoutMs: number): Promise<void> {
   const client = await pool.connect();
   let failure: Error | undefined;
   try {
-    // pg arms its read timeout on any query object with a `callback` (pg-copy-streams defines one for this).
-    const copy = Object.assign(client.query(copyFrom(COPY_CLICKS)), { query_timeout: WRITE_TIMEOUT_MS });
+    // pg arms its read timeout, when it submits a query, on any query object with a `callback` (pg-copy-streams
+    // defines one for this): the option must be on the stream before client.query() sees it.
+    const copy = client.query(Object.assign(copyFrom(COPY_CLICKS), { query_timeout: timeoutMs }));
     await new Promise<void>((resolve, reject) => {
       copy.on("error", reject);
       copy.on("finish", resolve);
@@ -49,7 +50,7 @@ async function copyRows(pool: pg.Pool, batch: readonly ClickRecord[]): Promise<v
   }
 }
 
-async function insertSkippingExisting(pool: pg.Pool, batch: readonly ClickRecord[]): Promise<void> {
+async function insertSkippingExisting(pool: pg.Pool, batch: readonly ClickRecord[], timeoutMs: number): Promise<void> {
   const text = (pick: (c: ClickRecord) => string | null) => textArray(batch, pick);
   const plain = (pick: (c: ClickRecord) => number | boolean) => `{${batch.map(pick).join(",")}}`;
   const values = [
@@ -71,7 +72,7 @@ async function insertSkippingExisting(pool: pg.Pool, batch: readonly ClickRecord
     plain((c) => c.isRepeat),
   ];
   // (pg reads query_timeout from the query too; its types only declare it on the client.)
-  const query: pg.QueryConfig & { query_timeout: number } = { text: INSERT_CLICKS, values, query_timeout: WRITE_TIMEOUT_MS };
+  const query: pg.QueryConfig & { query_timeout: number } = { text: INSERT_CLICKS, values, query_timeout: timeoutMs };
   await pool.query(query);
 }
 
