@@ -2,5 +2,5 @@
 // them without importing the database.
 export const DEMO_LOGINS = {
   password: "demo-password",
-  emails: ["affiliate@demo.test", "manager@demo.test", "merchant@demo.test"],
+  emails: ["affiliate@demo.test", "coupons@demo.test", "manager@demo.test", "merchant@demo.test"],
 } as const;

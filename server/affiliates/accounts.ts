@@ -1,8 +1,9 @@
 // Affiliate accounts as managers run them: the list, and suspension. A suspended affiliate's tracking links stop
 // redirecting on every server within a second (the links' NOTIFY trigger follows affiliates.active), they cannot
-// sign in, and a session they already hold ends at its next request (server/auth/options.ts reads the account on
-// every session read). Their commissions are left alone: holding, reversing or paying them stays a manager's
-// decision on the Conversions and Fraud pages. Every change is audited, with its reason.
+// sign in, and the sessions they hold end at their next request and stay over after a reactivation
+// (users.sessionsRevokedAt; server/auth/options.ts reads the account on every session read). Their commissions are
+// left alone: holding, reversing or paying them stays a manager's decision on the Conversions and Fraud pages.
+// Every change is audited, with its reason.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db, Prisma } from "../db";
@@ -57,6 +58,7 @@ export async function setAffiliateActive(db: Db, input: z.output<typeof setAffil
     if (before.active !== input.active) {
       // The links trigger sends NOTIFY link_changed on commit: every server's cache drops (or restores) the links.
       await tx.affiliate.update({ where: { id: input.affiliateId }, data: { active: input.active } });
+      if (!input.active) await tx.user.updateMany({ where: { affiliateId: input.affiliateId }, data: { sessionsRevokedAt: new Date() } });
       await tx.auditLog.create({
         data: {
           actorId,

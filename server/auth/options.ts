@@ -2,8 +2,9 @@
 // caller's affiliate/merchant id. Built on first use (not at import) so `next build` needs no secrets.
 // A session is only as good as the account behind it: every session read re-reads the user (one primary-key
 // query), so a deleted user or a suspended affiliate is signed out at their next request, and a changed role or
-// name applies at once. (Server components cannot rewrite the cookie, so caching the check in the token would
-// not save the read.)
+// name applies at once. A suspension also revokes the sessions signed in before it (users.sessionsRevokedAt), so
+// reactivating the account does not bring them back: the affiliate signs in again. (Server components cannot
+// rewrite the cookie, so caching the check in the token would not save the read.)
 import type { NextAuthOptions } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -39,14 +40,17 @@ export async function authenticate(email: unknown, password: unknown, ip: string
 
 /**
  * A later request's token, re-read from the account: the current fields, or an empty token (no user: signed out)
- * when the user is gone or their affiliate account is suspended.
+ * when the user is gone, their affiliate account is suspended, or their sessions were revoked after this one
+ * signed in.
  */
 export async function refreshToken(token: JWT): Promise<JWT | Record<string, never>> {
   if (typeof token.id !== "string") return {};
-  const [row] = await db.$queryRaw<(SessionUser & { affiliateActive: boolean | null })[]>`
-    SELECT u.id, u.email, u.name, u.role::text AS role, u."affiliateId", u."merchantId", a.active AS "affiliateActive"
+  const [row] = await db.$queryRaw<(SessionUser & { affiliateActive: boolean | null; sessionsRevokedAt: Date | null })[]>`
+    SELECT u.id, u.email, u.name, u.role::text AS role, u."affiliateId", u."merchantId", u."sessionsRevokedAt",
+           a.active AS "affiliateActive"
     FROM users u LEFT JOIN affiliates a ON a.id = u."affiliateId" WHERE u.id = ${token.id}`;
   if (!row || row.affiliateActive === false) return {};
+  if (row.sessionsRevokedAt && (token.signedInAt ?? 0) <= row.sessionsRevokedAt.getTime()) return {};
   return { ...token, ...toSessionUser(row) };
 }
 
@@ -74,7 +78,7 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       // `user` is only present on sign-in: its fields go into the token; later reads re-check the account.
-      jwt: async ({ token, user }) => (user ? { ...token, ...toSessionUser(user) } : ((await refreshToken(token)) as JWT)),
+      jwt: async ({ token, user }) => (user ? { ...token, ...toSessionUser(user), signedInAt: Date.now() } : ((await refreshToken(token)) as JWT)),
       session: ({ session, token }) => ({ ...session, user: toSessionUser(token) }),
     },
   });

@@ -32,5 +32,7 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT extends RoleClaims {
     id: string;
+    /** When this session signed in (epoch ms): sessions older than the user's sessionsRevokedAt are over. */
+    signedInAt?: number;
   }
 }

@@ -145,6 +145,8 @@ export function buildDemoProgram({ now, linkIds, signClick, passwordHash, seed =
   const manager = { id: id(), email: "manager@demo.test", name: "Morgan Reyes", role: "MANAGER", passwordHash } as const;
   const users: Prisma.UserCreateManyInput[] = [
     { id: id(), email: "affiliate@demo.test", name: "Ana Ribeiro", role: "AFFILIATE", affiliateId: affiliates[0]!.id, passwordHash },
+    // A second affiliate login (Coupon Corner's), for trying what a suspension does to a signed-in affiliate.
+    { id: id(), email: "coupons@demo.test", name: "Casey Moreau", role: "AFFILIATE", affiliateId: affiliates[9]!.id, passwordHash },
     manager,
     { id: id(), email: "merchant@demo.test", name: "Sam Bloom", role: "MERCHANT", merchantId: bloom.id, passwordHash },
   ];

@@ -42,7 +42,7 @@ describe("demo seed", () => {
       (SELECT count(*)::int FROM clicks) AS clicks, (SELECT count(*)::int FROM conversions) AS conversions,
       (SELECT count(*)::int FROM commissions) AS commissions, (SELECT count(*)::int FROM users) AS users,
       (SELECT count(*)::int FROM program_settings) AS settings`);
-    expect(counts).toMatchObject({ merchants: 2, offers: 3, affiliates: 20, clicks: DEMO_CLICKS, conversions: DEMO_CONVERSIONS, commissions: DEMO_CONVERSIONS, users: 3, settings: 1 });
+    expect(counts).toMatchObject({ merchants: 2, offers: 3, affiliates: 20, clicks: DEMO_CLICKS, conversions: DEMO_CONVERSIONS, commissions: DEMO_CONVERSIONS, users: 4, settings: 1 });
     expect(counts.links).toBeGreaterThanOrEqual(40);
     expect(counts.links).toBeLessThanOrEqual(60);
   });
@@ -67,7 +67,7 @@ describe("demo seed", () => {
     expect(row).toEqual({ postbackTokenHash: hashPostbackToken(DEMO_POSTBACK_TOKEN), postbackTokenPrefix: "demo-t", active: true });
   });
 
-  it("signs the three demo logins in with the documented password, linked to their rows", async () => {
+  it("signs the demo logins in with the documented password, linked to their rows", async () => {
     const { rows } = await pool.query(
       `SELECT u.email, u.role, u."passwordHash", a.id AS "affiliateOwnsDemo", m."postbackTokenHash"
        FROM users u
@@ -79,15 +79,18 @@ describe("demo seed", () => {
     );
     expect(rows.map((r) => [r.email, r.role])).toEqual([
       ["affiliate@demo.test", "AFFILIATE"],
+      ["coupons@demo.test", "AFFILIATE"],
       ["manager@demo.test", "MANAGER"],
       ["merchant@demo.test", "MERCHANT"],
     ]);
+    expect(rows.map((r) => r.email)).toEqual([...DEMO_LOGINS.emails]);
     for (const row of rows) {
       expect(await verifyPassword(DEMO_LOGINS.password, row.passwordHash)).toBe(true);
       expect(await verifyPassword("wrong-password", row.passwordHash)).toBe(false);
     }
     expect(rows[0].affiliateOwnsDemo).not.toBeNull();
-    expect(rows[2].postbackTokenHash).toBe(hashPostbackToken(DEMO_POSTBACK_TOKEN));
+    expect(rows[1].affiliateOwnsDemo).toBeNull();
+    expect(rows[3].postbackTokenHash).toBe(hashPostbackToken(DEMO_POSTBACK_TOKEN));
   });
 
   it("spreads clicks over the last 30 days with valid signed ids naming their link", async () => {
