@@ -36,7 +36,6 @@ export async function listAffiliates(db: Db, input: z.output<typeof affiliateLis
         name: true,
         email: true,
         active: true,
-        currency: true,
         createdAt: true,
         user: { select: { email: true } },
         _count: { select: { links: { where: { active: true } } } },
