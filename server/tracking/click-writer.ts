@@ -1,8 +1,8 @@
 // The click sink's database edge: one statement per batch, never a row at a time (and no createMany).
 //
 // A batch's first attempt is a COPY … FROM STDIN of the rows as text: PostgreSQL inserts them with its bulk path,
-// about half the CPU per row of INSERT … SELECT FROM unnest(…) (bench/RESULTS.md), and on this machine the
-// database shares its cores with the redirects. COPY cannot skip rows that already exist, so a batch whose earlier
+// about two thirds of the CPU per row of INSERT … SELECT FROM unnest(…) (npm run bench:sink), and on a small
+// machine the database shares its cores with the redirects. COPY cannot skip rows that already exist, so a batch whose earlier
 // attempt ended without an answer (the commit may have happened) is written with INSERT … unnest … ON CONFLICT
 // DO NOTHING instead: a retry is always harmless.
 import type pg from "pg";
@@ -77,7 +77,7 @@ async function insertSkippingExisting(pool: pg.Pool, batch: readonly ClickRecord
 }
 
 /** The batch in COPY's text format: one line per row, tab-separated, `\N` for NULL. */
-export function copyText(batch: readonly ClickRecord[]): string {
+function copyText(batch: readonly ClickRecord[]): string {
   let out = "";
   let lastAt = NaN;
   let lastTime = "";

@@ -1,0 +1,80 @@
+// npm run bench:sink — PostgreSQL's cost per stored click for the click sink's two statements, side by side on one
+// fresh database: the COPY a batch is first written with, and the INSERT … unnest … ON CONFLICT DO NOTHING of a
+// retry (pgClickWriter with and without `mayExist`). Batches of 400 clicks (20 ms of a 20k clicks/s link), 150
+// per round after 20 of warm-up, 2 alternating rounds. Figures go to bench/RESULTS.md, section "Click sink".
+import pg from "pg";
+import { ensureLocalSecrets } from "../server/local-secrets";
+import { pgClickWriter } from "../server/tracking/click-writer";
+import type { ClickRecord } from "../server/tracking/redirect";
+import { postgresSeconds } from "./lib/cpu";
+import { benchDatabase, machine, stamp, writeSection } from "./lib/report";
+
+const SECTION = "## Click sink";
+const BATCH = 400;
+const BATCHES = 150;
+const ROUNDS = 2;
+const UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+let seq = 0;
+function batch(): ClickRecord[] {
+  const at = Date.now();
+  return Array.from({ length: BATCH }, () => {
+    const n = seq++;
+    return {
+      clickId: `bench-${String(n).padStart(24, "0")}`, linkId: 1, affiliateId: "a-bench", offerId: "o-bench", at,
+      ip: `86.${1 + (n % 250)}.${(n >> 8) % 250}.${(n >> 16) % 250}`, userAgent: UA, referer: null,
+      sub1: "bench", sub2: "spring", sub3: null, sub4: null, sub5: null, billable: true, isBot: false, isRepeat: false,
+    };
+  });
+}
+
+async function main() {
+  ensureLocalSecrets();
+  const db = await benchDatabase("bench_sink");
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  try {
+    if (db.postmaster === null) throw new Error("bench:sink measures its own embedded PostgreSQL: run it without DATABASE_URL");
+    const write = pgClickWriter(pool);
+    const sides = [
+      { name: "COPY (a batch's first write)", write: (b: ClickRecord[]) => write(b), pgUs: 0, nodeUs: 0, rows: 0 },
+      { name: "INSERT … unnest … ON CONFLICT DO NOTHING (a retry)", write: (b: ClickRecord[]) => write(b, { mayExist: true }), pgUs: 0, nodeUs: 0, rows: 0 },
+    ];
+    for (const side of sides) for (let i = 0; i < 20; i++) await side.write(batch());
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const side of round % 2 ? [...sides].reverse() : sides) {
+        const batches = Array.from({ length: BATCHES }, batch);
+        const pg0 = postgresSeconds(db.postmaster)!;
+        const cpu0 = process.cpuUsage();
+        for (const b of batches) await side.write(b);
+        const cpu = process.cpuUsage(cpu0);
+        side.pgUs += (postgresSeconds(db.postmaster)! - pg0) * 1e6;
+        side.nodeUs += cpu.user + cpu.system;
+        side.rows += BATCH * BATCHES;
+      }
+    }
+    const report = [
+      SECTION,
+      "",
+      `Measured ${stamp()} on ${machine()}.`,
+      `pgClickWriter into a fresh, migrated database (the clicks table with its primary key, BRIN and two b-tree indexes), batches of ${BATCH} clicks, ` +
+        `${ROUNDS} alternating rounds of ${BATCHES} batches per statement after 20 of warm-up. CPU from /proc: PostgreSQL's processes, and this process building and sending the batches.`,
+      "",
+      "| statement | PostgreSQL CPU per click (µs) | Node CPU per click (µs) | clicks |",
+      "| --- | ---: | ---: | ---: |",
+      ...sides.map((s) => `| ${s.name} | ${(s.pgUs / s.rows).toFixed(1)} | ${(s.nodeUs / s.rows).toFixed(1)} | ${s.rows.toLocaleString("en")} |`),
+      "",
+      `- PostgreSQL's CPU per click, COPY / INSERT: **${(sides[0]!.pgUs / sides[0]!.rows / (sides[1]!.pgUs / sides[1]!.rows)).toFixed(2)}**.`,
+      "",
+    ].join("\n");
+    console.log(`\n${report}`);
+    writeSection(SECTION, report);
+  } finally {
+    await pool.end();
+    await db.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
