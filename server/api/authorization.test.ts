@@ -235,7 +235,7 @@ describe("every procedure", () => {
           expect(result.code, `${path} as ${role} with ${JSON.stringify(input)}: ${result.message}`).not.toBe("INTERNAL_SERVER_ERROR");
           expect(result.code).not.toMatch(/^not a TRPCError/);
         } else if (role !== "MANAGER") {
-          const text = JSON.stringify(result.data) ?? "";
+          const text = JSON.stringify(result.data, (_, v) => (typeof v === "bigint" ? v.toString() : v)) ?? "";
           for (const secret of secrets[role]) {
             expect(text.includes(secret), `${path} as ${role} with ${JSON.stringify(input)} leaked "${secret}"`).toBe(false);
           }
@@ -258,7 +258,7 @@ describe("owner scoping of the foundation's procedures", () => {
     await createConversion(link, { commission: { amountMinor: 700, status: "PAID" } });
     await createConversion(theirs.link, { commission: { amountMinor: 99_999, status: "APPROVED" } });
     const api = callerFor(mine.affiliate.user);
-    expect(await api.affiliate.earnings()).toEqual([{ currency: "EUR", pending: 1000, held: 0, approved: 2500, paid: 700, reversed: 0 }]);
+    expect(await api.affiliate.earnings()).toEqual([{ currency: "EUR", pending: 1000n, held: 0n, approved: 2500n, paid: 700n, reversed: 0n }]);
     const links = await api.links.mine();
     expect(links.map((l) => l.id)).toEqual([link.id]);
     expect(links[0]!.conversions30d).toBe(3);

@@ -3,8 +3,7 @@
 import { Prisma, db } from "../db";
 import { env } from "../env";
 import { GO_PREFIX } from "../tracking/slug";
-import { periodStart } from "../reporting/period";
-import { type ClickCounts, clickCounts } from "./click-counts";
+import { type ClickCounts, clickCounts, conversionCounts } from "../reporting/links";
 import type { CreateLinkInput, ListLinksInput, UpdateLinkInput } from "./schema";
 
 export const PAGE_SIZE = 50;
@@ -72,12 +71,11 @@ const affiliateLinkSelect = {
 
 /** An affiliate's links with their tracking URLs, offer terms, and 30 days of clicks (by kind) and conversions. */
 export async function affiliateLinks(affiliateId: string, now = new Date()) {
-  const [links, clicks, conversions] = await Promise.all([
+  const [links, clicks, conversionCount] = await Promise.all([
     db.link.findMany({ where: { affiliateId }, select: affiliateLinkSelect, orderBy: { id: "desc" } }),
     clickCounts({ affiliateId }, 30, now),
-    db.conversion.groupBy({ by: ["linkId"], where: { affiliateId, createdAt: { gte: periodStart(30, now) } }, _count: { _all: true } }),
+    conversionCounts({ affiliateId }, 30, now),
   ]);
-  const conversionCount = new Map(conversions.map((c) => [c.linkId, c._count._all]));
   return links.map((link) => ({
     ...link,
     trackingUrl: trackingUrl(link.slug),

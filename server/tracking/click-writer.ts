@@ -20,7 +20,7 @@ SELECT id, link_id, affiliate_id, offer_id, 'epoch'::timestamptz + at_ms * inter
 FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::text[], $8::text[],
    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bool[], $15::bool[], $16::bool[])
   AS t(id, link_id, affiliate_id, offer_id, at_ms, ip, user_agent, referer, sub1, sub2, sub3, sub4, sub5, billable, is_bot, is_repeat)
-ON CONFLICT (id) DO NOTHING`;
+ON CONFLICT DO NOTHING`;
 
 /** A database that stops answering must not hold the sink forever: the write fails and the batch is retried. */
 const WRITE_TIMEOUT_MS = 30_000;
