@@ -84,13 +84,10 @@ export async function affiliateLinks(affiliateId: string, now = new Date()) {
   }));
 }
 
-/** Affiliates and active offers a new link can use (the form's choices). */
+/** Active offers a new link can use (the form's choices; affiliates are searched: manager.affiliateChoices). */
 export async function linkFormOptions() {
-  const [affiliates, offers] = await Promise.all([
-    db.affiliate.findMany({ where: { active: true }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
-    db.offer.findMany({ where: { active: true }, select: { id: true, name: true, merchant: { select: { name: true } } }, orderBy: { name: "asc" } }),
-  ]);
-  return { affiliates, offers };
+  const offers = await db.offer.findMany({ where: { active: true }, select: { id: true, name: true, merchant: { select: { name: true } } }, orderBy: { name: "asc" } });
+  return { offers };
 }
 
 export async function createLink(input: CreateLinkInput) {

@@ -4,7 +4,7 @@
 // waits (no table lock). `npm run db:rebuild-rollups` runs it.
 import type pg from "pg";
 import { listClickPartitions } from "../tracking/click-partitions";
-import { ROLLUPS, type Rollup, rawAggregateSql, rollupFrom } from "./rollups";
+import { EXPECTED_CREDIT_FACTS, ROLLUPS, type Rollup, rawAggregateSql, rollupFrom } from "./rollups";
 
 export interface RollupDifference {
   table: string;
@@ -39,9 +39,27 @@ rolled AS (SELECT ${keys}, ${sums} FROM ${rollupFrom(r.table)} t ${rolledWhere} 
 diff AS (SELECT ${keys}, ${deltas} FROM raw FULL JOIN rolled USING (${keys}) WHERE ${differs})`;
 }
 
+const FACT_VALUES = ["day", "payee", "path", "commissionCurrency", "commissionMinor", "saleCurrency", "saleMinor"].map(q);
+
+/** credit_facts against conversions ⨝ commissions; a fix refreshes the sales that differ (their triggers move the rollup). */
+async function checkCreditFacts(pool: Pick<pg.Pool, "query">, fix: boolean, sampleSize: number): Promise<RollupDifference | null> {
+  const values = (alias: string) => `(${FACT_VALUES.map((v) => `${alias}.${v}`).join(", ")})`;
+  const { rows } = await pool.query<{ keys: number; samples: Record<string, unknown>[]; refreshed: unknown }>(
+    `WITH diff AS (
+       SELECT "conversionId", e.payee AS expected_payee, f.payee AS stored_payee, e."commissionMinor" AS expected_commission, f."commissionMinor" AS stored_commission
+       FROM (${EXPECTED_CREDIT_FACTS}) e FULL JOIN credit_facts f USING ("conversionId")
+       WHERE ${values("e")} IS DISTINCT FROM ${values("f")}
+     )
+     SELECT (SELECT count(*) FROM diff)::int AS keys, (SELECT COALESCE(json_agg(s), '[]') FROM (SELECT * FROM diff LIMIT ${sampleSize}) s) AS samples
+       ${fix ? `, refresh_credit_facts(ARRAY(SELECT "conversionId" FROM diff)) AS refreshed` : ""}`,
+  );
+  return rows[0]!.keys > 0 ? { table: "credit_facts", keys: rows[0]!.keys, samples: rows[0]!.samples } : null;
+}
+
 /** Compares (and with `fix`, corrects) every rollup; returns the rollups that differed. */
 export async function checkRollups(pool: Pick<pg.Pool, "query">, { fix = false, now = new Date(), sampleSize = 5 } = {}): Promise<RollupDifference[]> {
-  const found: RollupDifference[] = [];
+  const facts = await checkCreditFacts(pool, fix, sampleSize);
+  const found: RollupDifference[] = facts ? [facts] : [];
   const months = await listClickPartitions(pool);
   const oldestClick = months.length ? months[0]!.from : null;
   for (const r of ROLLUPS) {

@@ -35,7 +35,7 @@ const HOLD: FraudVerdict = { score: 80, decision: "HOLD", flags: [{ code: "fast_
 type Op =
   | { kind: "clicks"; n: number; hoursAgo: number; bots: number; repeats: number; retry: boolean }
   | { kind: "deleteClicks"; n: number }
-  | { kind: "postback"; link: number; amount: number; approved: boolean; hold: boolean }
+  | { kind: "postback"; link: number; amount: number; approved: boolean; hold: boolean; touched: boolean }
   | { kind: "duplicate" | "refund" | "merchantApprove"; pick: number }
   | { kind: "managerApprove" | "release" | "reverse"; pick: number }
   | { kind: "approvalJob" | "payout" | "compact" };
@@ -43,7 +43,7 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("clicks" as const), n: fc.integer({ min: 1, max: 40 }), hoursAgo: fc.integer({ min: 0, max: 24 * 40 }), bots: fc.nat({ max: 5 }), repeats: fc.nat({ max: 5 }), retry: fc.boolean() }),
   fc.record({ kind: fc.constant("deleteClicks" as const), n: fc.integer({ min: 1, max: 10 }) }),
-  fc.record({ kind: fc.constant("postback" as const), link: fc.nat({ max: 2 }), amount: fc.integer({ min: 1, max: 100_000 }), approved: fc.boolean(), hold: fc.boolean() }),
+  fc.record({ kind: fc.constant("postback" as const), link: fc.nat({ max: 2 }), amount: fc.integer({ min: 1, max: 100_000 }), approved: fc.boolean(), hold: fc.boolean(), touched: fc.boolean() }),
   fc.record({ kind: fc.constantFrom("duplicate" as const, "refund" as const, "merchantApprove" as const), pick: fc.nat() }),
   fc.record({ kind: fc.constantFrom("managerApprove" as const, "release" as const, "reverse" as const), pick: fc.nat() }),
   fc.record({ kind: fc.constantFrom("approvalJob" as const, "payout" as const, "compact" as const) }),
@@ -86,7 +86,9 @@ async function apply(program: Program, ops: Op[]) {
         const link = program.links[o.link]!;
         const txn = unique("rollup");
         verdict = o.hold ? HOLD : null;
-        const res = await api.get({ token: program.merchant.postbackToken, click_id: clickIdFor(link.id, new Date(Date.now() - 60_000)), txn_id: txn, amount: (o.amount / 100).toFixed(2), currency: "EUR", ...(o.approved ? { status: "approved" } : {}) });
+        const res = await api.get({ token: program.merchant.postbackToken, click_id: clickIdFor(link.id, new Date(Date.now() - 60_000)), txn_id: txn, amount: (o.amount / 100).toFixed(2), currency: "EUR", ...(o.approved ? { status: "approved" } : {}),
+          // An earlier touch by another affiliate: the credit report's paths.
+          ...(o.touched ? { touches: clickIdFor(program.links[(o.link + 2) % 3]!.id, new Date(Date.now() - 3_600_000)) } : {}) });
         verdict = null;
         expect(res.status).toBe(200);
         txns.push(txn);

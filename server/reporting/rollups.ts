@@ -17,7 +17,7 @@
 // This file is the single source: the migration's SQL was printed from it (`npx tsx scripts/rollup-sql.ts`), the
 // compactor and the rebuild check (rebuild.ts) iterate it, and the reads name its tables.
 
-export type SourceTable = "clicks" | "conversions" | "commissions";
+export type SourceTable = "clicks" | "conversions" | "commissions" | "credit_facts";
 
 export interface Column {
   name: string;
@@ -127,7 +127,86 @@ export const ROLLUPS: Rollup[] = [
     values: [count, { name: "amountMinor", type: "bigint", expr: `r."amountMinor"` }],
     time: { column: "day", retentionDays: null },
   },
+  {
+    // The credit report: sales per (day, paid affiliate, touch path), from credit_facts (below).
+    table: "rollup_credit_day",
+    source: "credit_facts",
+    keys: [col("day", "date"), col("payee", "text"), col("path", "text[]"), col("commissionCurrency", "char(3)"), col("saleCurrency", "char(3)")],
+    values: [count, { name: "commissionMinor", type: "bigint", expr: `r."commissionMinor"` }, { name: "saleMinor", type: "bigint", expr: `r."saleMinor"` }],
+    time: { column: "day", retentionDays: null },
+  },
 ];
+
+// ---- Credit facts ----
+// A sale counts in the credit report while it is not refunded and its commission is not reversed: a fact of two
+// rows (the conversion and its COMMISSION), changed by statements on either, sometimes both in one statement (a
+// postback inserts both). `credit_facts` holds one row per counting sale, refreshed from both tables' triggers for
+// the sales a statement touched: the refresh deletes the stored fact and inserts the current one, so whichever
+// trigger runs second changes nothing in sum, and the generic triggers on credit_facts turn each change into
+// rollup deltas.
+
+/** The facts as they should be, from conversions and commissions (the refresh's source and the rebuild's truth). */
+export const EXPECTED_CREDIT_FACTS = `SELECT v.id AS "conversionId", (v."createdAt" AT TIME ZONE 'UTC')::date AS day, v."affiliateId" AS payee,
+       ARRAY(SELECT e.touch->>'affiliateId' FROM jsonb_array_elements(v."touchPath") WITH ORDINALITY AS e(touch, i) ORDER BY e.i) AS path,
+       k.currency AS "commissionCurrency", k."amountMinor"::bigint AS "commissionMinor", v.currency AS "saleCurrency", v."amountMinor"::bigint AS "saleMinor"
+FROM conversions v JOIN commissions k ON k."conversionId" = v.id AND k.kind = 'COMMISSION' AND k.status <> 'REVERSED'
+WHERE v.status <> 'REFUNDED'`;
+
+const CREDIT_FACT_COLUMNS = `"conversionId", day, payee, path, "commissionCurrency", "commissionMinor", "saleCurrency", "saleMinor"`;
+
+/** Which sales a statement touched, per source and operation (updates: only when a column the fact reads changed). */
+const CREDIT_TOUCHED: Record<"conversions" | "commissions", Record<Op, string>> = {
+  conversions: {
+    INSERT: `SELECT id FROM new_rows`,
+    DELETE: `SELECT id FROM old_rows`,
+    UPDATE: `SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+             WHERE (n.status = 'REFUNDED') <> (o.status = 'REFUNDED') OR n."amountMinor" <> o."amountMinor" OR n.currency <> o.currency
+                OR n."touchPath" <> o."touchPath" OR n."affiliateId" <> o."affiliateId" OR n."createdAt" <> o."createdAt"`,
+  },
+  commissions: {
+    INSERT: `SELECT "conversionId" FROM new_rows WHERE kind = 'COMMISSION'`,
+    DELETE: `SELECT "conversionId" FROM old_rows WHERE kind = 'COMMISSION'`,
+    UPDATE: `SELECT n."conversionId" FROM new_rows n JOIN old_rows o ON o.id = n.id
+             WHERE (n.kind = 'COMMISSION' OR o.kind = 'COMMISSION') AND ((n.status = 'REVERSED') <> (o.status = 'REVERSED')
+                OR n."amountMinor" <> o."amountMinor" OR n.currency <> o.currency OR n."conversionId" <> o."conversionId" OR n.kind <> o.kind)
+             UNION SELECT o."conversionId" FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n."conversionId" <> o."conversionId"`,
+  },
+};
+
+function creditSql(): string {
+  const parts = [
+    `CREATE TABLE credit_facts (
+  "conversionId" text PRIMARY KEY,
+  day date NOT NULL,
+  payee text NOT NULL,
+  path text[] NOT NULL,
+  "commissionCurrency" char(3) NOT NULL,
+  "commissionMinor" bigint NOT NULL,
+  "saleCurrency" char(3) NOT NULL,
+  "saleMinor" bigint NOT NULL
+);`,
+    // Two statements: a unique key deleted and inserted again by one statement conflicts with itself when an
+    // earlier statement of the transaction wrote it (the postback's conversion trigger, then its commission's).
+    `CREATE FUNCTION refresh_credit_facts(ids text[]) RETURNS void LANGUAGE sql AS $$
+  DELETE FROM credit_facts WHERE "conversionId" = ANY(ids);
+  INSERT INTO credit_facts (${CREDIT_FACT_COLUMNS})
+  SELECT * FROM (${EXPECTED_CREDIT_FACTS}) f WHERE f."conversionId" = ANY(ids);
+$$;`,
+  ];
+  for (const source of ["conversions", "commissions"] as const) {
+    for (const op of ["INSERT", "UPDATE", "DELETE"] as Op[]) {
+      const fn = `credit_facts_from_${source}_${op.toLowerCase()}`;
+      parts.push(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids text[] := ARRAY(${CREDIT_TOUCHED[source][op]});
+BEGIN
+  IF cardinality(ids) > 0 THEN PERFORM refresh_credit_facts(ids); END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER ${fn} AFTER ${op} ON ${source} ${REFERENCING[op]} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`);
+    }
+  }
+  return parts.join("\n");
+}
 
 export const rollupByTable = (table: string): Rollup => {
   const rollup = ROLLUPS.find((r) => r.table === table);
@@ -225,7 +304,10 @@ export function migrationSql(): string {
   parts.push(triggersSql("clicks", ["INSERT", "DELETE"]));
   parts.push(triggersSql("conversions", ["INSERT", "UPDATE", "DELETE"]));
   parts.push(triggersSql("commissions", ["INSERT", "UPDATE", "DELETE"]));
-  parts.push("-- What is already stored.");
-  for (const r of ROLLUPS) parts.push(`INSERT INTO ${r.table} (${keyList(r)}, ${valueList(r)})\n${rawAggregateSql(r, null)};`);
+  parts.push(creditSql());
+  parts.push(triggersSql("credit_facts", ["INSERT", "DELETE"]));
+  parts.push("-- What is already stored (the credit facts' own triggers fill their rollup's deltas).");
+  for (const r of ROLLUPS.filter((r) => r.source !== "credit_facts")) parts.push(`INSERT INTO ${r.table} (${keyList(r)}, ${valueList(r)})\n${rawAggregateSql(r, null)};`);
+  parts.push(`INSERT INTO credit_facts (${CREDIT_FACT_COLUMNS})\n${EXPECTED_CREDIT_FACTS};`);
   return parts.join("\n\n") + "\n";
 }

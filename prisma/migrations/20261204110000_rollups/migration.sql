@@ -173,6 +173,28 @@ CREATE TABLE rollup_offer_day_commissions_delta (
   "amountMinor" bigint NOT NULL DEFAULT 0
 );
 
+CREATE TABLE rollup_credit_day (
+  "day" date NOT NULL,
+  "payee" text NOT NULL,
+  "path" text[] NOT NULL,
+  "commissionCurrency" char(3) NOT NULL,
+  "saleCurrency" char(3) NOT NULL,
+  "n" bigint NOT NULL DEFAULT 0,
+  "commissionMinor" bigint NOT NULL DEFAULT 0,
+  "saleMinor" bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY ("day", "payee", "path", "commissionCurrency", "saleCurrency")
+);
+CREATE TABLE rollup_credit_day_delta (
+  "day" date NOT NULL,
+  "payee" text NOT NULL,
+  "path" text[] NOT NULL,
+  "commissionCurrency" char(3) NOT NULL,
+  "saleCurrency" char(3) NOT NULL,
+  "n" bigint NOT NULL DEFAULT 0,
+  "commissionMinor" bigint NOT NULL DEFAULT 0,
+  "saleMinor" bigint NOT NULL DEFAULT 0
+);
+
 CREATE FUNCTION rollup_clicks_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO rollup_link_day_clicks_delta ("linkId", "day", "affiliateId", "offerId", "n", "billable", "bots", "repeats")
@@ -268,7 +290,89 @@ BEGIN
 END $$;
 CREATE TRIGGER rollup_commissions_delete AFTER DELETE ON commissions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_commissions_delete();
 
--- What is already stored.
+CREATE TABLE credit_facts (
+  "conversionId" text PRIMARY KEY,
+  day date NOT NULL,
+  payee text NOT NULL,
+  path text[] NOT NULL,
+  "commissionCurrency" char(3) NOT NULL,
+  "commissionMinor" bigint NOT NULL,
+  "saleCurrency" char(3) NOT NULL,
+  "saleMinor" bigint NOT NULL
+);
+CREATE FUNCTION refresh_credit_facts(ids text[]) RETURNS void LANGUAGE sql AS $$
+  DELETE FROM credit_facts WHERE "conversionId" = ANY(ids);
+  INSERT INTO credit_facts ("conversionId", day, payee, path, "commissionCurrency", "commissionMinor", "saleCurrency", "saleMinor")
+  SELECT * FROM (SELECT v.id AS "conversionId", (v."createdAt" AT TIME ZONE 'UTC')::date AS day, v."affiliateId" AS payee,
+       ARRAY(SELECT e.touch->>'affiliateId' FROM jsonb_array_elements(v."touchPath") WITH ORDINALITY AS e(touch, i) ORDER BY e.i) AS path,
+       k.currency AS "commissionCurrency", k."amountMinor"::bigint AS "commissionMinor", v.currency AS "saleCurrency", v."amountMinor"::bigint AS "saleMinor"
+FROM conversions v JOIN commissions k ON k."conversionId" = v.id AND k.kind = 'COMMISSION' AND k.status <> 'REVERSED'
+WHERE v.status <> 'REFUNDED') f WHERE f."conversionId" = ANY(ids);
+$$;
+CREATE FUNCTION credit_facts_from_conversions_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids text[] := ARRAY(SELECT id FROM new_rows);
+BEGIN
+  IF cardinality(ids) > 0 THEN PERFORM refresh_credit_facts(ids); END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER credit_facts_from_conversions_insert AFTER INSERT ON conversions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credit_facts_from_conversions_insert();
+CREATE FUNCTION credit_facts_from_conversions_update() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids text[] := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+             WHERE (n.status = 'REFUNDED') <> (o.status = 'REFUNDED') OR n."amountMinor" <> o."amountMinor" OR n.currency <> o.currency
+                OR n."touchPath" <> o."touchPath" OR n."affiliateId" <> o."affiliateId" OR n."createdAt" <> o."createdAt");
+BEGIN
+  IF cardinality(ids) > 0 THEN PERFORM refresh_credit_facts(ids); END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER credit_facts_from_conversions_update AFTER UPDATE ON conversions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credit_facts_from_conversions_update();
+CREATE FUNCTION credit_facts_from_conversions_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids text[] := ARRAY(SELECT id FROM old_rows);
+BEGIN
+  IF cardinality(ids) > 0 THEN PERFORM refresh_credit_facts(ids); END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER credit_facts_from_conversions_delete AFTER DELETE ON conversions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION credit_facts_from_conversions_delete();
+CREATE FUNCTION credit_facts_from_commissions_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids text[] := ARRAY(SELECT "conversionId" FROM new_rows WHERE kind = 'COMMISSION');
+BEGIN
+  IF cardinality(ids) > 0 THEN PERFORM refresh_credit_facts(ids); END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER credit_facts_from_commissions_insert AFTER INSERT ON commissions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credit_facts_from_commissions_insert();
+CREATE FUNCTION credit_facts_from_commissions_update() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids text[] := ARRAY(SELECT n."conversionId" FROM new_rows n JOIN old_rows o ON o.id = n.id
+             WHERE (n.kind = 'COMMISSION' OR o.kind = 'COMMISSION') AND ((n.status = 'REVERSED') <> (o.status = 'REVERSED')
+                OR n."amountMinor" <> o."amountMinor" OR n.currency <> o.currency OR n."conversionId" <> o."conversionId" OR n.kind <> o.kind)
+             UNION SELECT o."conversionId" FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n."conversionId" <> o."conversionId");
+BEGIN
+  IF cardinality(ids) > 0 THEN PERFORM refresh_credit_facts(ids); END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER credit_facts_from_commissions_update AFTER UPDATE ON commissions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credit_facts_from_commissions_update();
+CREATE FUNCTION credit_facts_from_commissions_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids text[] := ARRAY(SELECT "conversionId" FROM old_rows WHERE kind = 'COMMISSION');
+BEGIN
+  IF cardinality(ids) > 0 THEN PERFORM refresh_credit_facts(ids); END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER credit_facts_from_commissions_delete AFTER DELETE ON commissions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION credit_facts_from_commissions_delete();
+
+CREATE FUNCTION rollup_credit_facts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO rollup_credit_day_delta ("day", "payee", "path", "commissionCurrency", "saleCurrency", "n", "commissionMinor", "saleMinor")
+  SELECT r."day" AS "day", r."payee" AS "payee", r."path" AS "path", r."commissionCurrency" AS "commissionCurrency", r."saleCurrency" AS "saleCurrency", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (r."commissionMinor"))::bigint AS "commissionMinor", sum(r.sign * (r."saleMinor"))::bigint AS "saleMinor" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2, 3, 4, 5 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (r."commissionMinor")) <> 0 OR sum(r.sign * (r."saleMinor")) <> 0;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER rollup_credit_facts_insert AFTER INSERT ON credit_facts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_credit_facts_insert();
+CREATE FUNCTION rollup_credit_facts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO rollup_credit_day_delta ("day", "payee", "path", "commissionCurrency", "saleCurrency", "n", "commissionMinor", "saleMinor")
+  SELECT r."day" AS "day", r."payee" AS "payee", r."path" AS "path", r."commissionCurrency" AS "commissionCurrency", r."saleCurrency" AS "saleCurrency", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (r."commissionMinor"))::bigint AS "commissionMinor", sum(r.sign * (r."saleMinor"))::bigint AS "saleMinor" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2, 3, 4, 5 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (r."commissionMinor")) <> 0 OR sum(r.sign * (r."saleMinor")) <> 0;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER rollup_credit_facts_delete AFTER DELETE ON credit_facts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_credit_facts_delete();
+
+-- What is already stored (the credit facts' own triggers fill their rollup's deltas).
 
 INSERT INTO rollup_link_day_clicks ("linkId", "day", "affiliateId", "offerId", "n", "billable", "bots", "repeats")
 SELECT r."linkId" AS "linkId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM clicks) r GROUP BY 1, 2, 3, 4 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END)) <> 0;
@@ -299,3 +403,10 @@ SELECT r."affiliateId" AS "affiliateId", (r."createdAt" AT TIME ZONE 'UTC')::dat
 
 INSERT INTO rollup_offer_day_commissions ("offerId", "day", "currency", "status", "n", "amountMinor")
 SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."currency" AS "currency", r."status" AS "status", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (r."amountMinor"))::bigint AS "amountMinor" FROM (SELECT 1 AS sign, * FROM commissions) r GROUP BY 1, 2, 3, 4 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (r."amountMinor")) <> 0;
+
+INSERT INTO credit_facts ("conversionId", day, payee, path, "commissionCurrency", "commissionMinor", "saleCurrency", "saleMinor")
+SELECT v.id AS "conversionId", (v."createdAt" AT TIME ZONE 'UTC')::date AS day, v."affiliateId" AS payee,
+       ARRAY(SELECT e.touch->>'affiliateId' FROM jsonb_array_elements(v."touchPath") WITH ORDINALITY AS e(touch, i) ORDER BY e.i) AS path,
+       k.currency AS "commissionCurrency", k."amountMinor"::bigint AS "commissionMinor", v.currency AS "saleCurrency", v."amountMinor"::bigint AS "saleMinor"
+FROM conversions v JOIN commissions k ON k."conversionId" = v.id AND k.kind = 'COMMISSION' AND k.status <> 'REVERSED'
+WHERE v.status <> 'REFUNDED';
