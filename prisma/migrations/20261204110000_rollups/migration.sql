@@ -301,13 +301,13 @@ CREATE TABLE credit_facts (
   "saleMinor" bigint NOT NULL
 );
 CREATE FUNCTION refresh_credit_facts(ids text[]) RETURNS void LANGUAGE sql AS $$
-  DELETE FROM credit_facts WHERE "conversionId" = ANY(ids);
+  DELETE FROM credit_facts WHERE "conversionId" IN (SELECT unnest(ids));
   INSERT INTO credit_facts ("conversionId", day, payee, path, "commissionCurrency", "commissionMinor", "saleCurrency", "saleMinor")
   SELECT * FROM (SELECT v.id AS "conversionId", (v."createdAt" AT TIME ZONE 'UTC')::date AS day, v."affiliateId" AS payee,
        ARRAY(SELECT e.touch->>'affiliateId' FROM jsonb_array_elements(v."touchPath") WITH ORDINALITY AS e(touch, i) ORDER BY e.i) AS path,
        k.currency AS "commissionCurrency", k."amountMinor"::bigint AS "commissionMinor", v.currency AS "saleCurrency", v."amountMinor"::bigint AS "saleMinor"
 FROM conversions v JOIN commissions k ON k."conversionId" = v.id AND k.kind = 'COMMISSION' AND k.status <> 'REVERSED'
-WHERE v.status <> 'REFUNDED') f WHERE f."conversionId" = ANY(ids);
+WHERE v.status <> 'REFUNDED') f WHERE f."conversionId" IN (SELECT unnest(ids));
 $$;
 CREATE FUNCTION credit_facts_from_conversions_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE ids text[] := ARRAY(SELECT id FROM new_rows);
