@@ -106,6 +106,14 @@ export const ROLLUPS: Rollup[] = [
     time: { column: "day", retentionDays: null },
   },
   {
+    // The overview's top affiliates over 30 days: whole weeks from here, the days at the edges from the daily rollup.
+    table: "rollup_affiliate_week_conversions",
+    source: "conversions",
+    keys: [{ name: "week", type: "date", expr: `date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date` }, col("affiliateId", "text")],
+    values: [count],
+    time: { column: "week", retentionDays: null },
+  },
+  {
     table: "rollup_affiliate_hour_conversions",
     source: "conversions",
     keys: [col("affiliateId", "text"), trunc("hour", "hour", "createdAt")],

@@ -120,6 +120,18 @@ CREATE TABLE rollup_affiliate_day_conversions_delta (
   "n" bigint NOT NULL DEFAULT 0
 );
 
+CREATE TABLE rollup_affiliate_week_conversions (
+  "week" date NOT NULL,
+  "affiliateId" text NOT NULL,
+  "n" bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY ("week", "affiliateId")
+);
+CREATE TABLE rollup_affiliate_week_conversions_delta (
+  "week" date NOT NULL,
+  "affiliateId" text NOT NULL,
+  "n" bigint NOT NULL DEFAULT 0
+);
+
 CREATE TABLE rollup_affiliate_hour_conversions (
   "affiliateId" text NOT NULL,
   "hour" timestamptz(3) NOT NULL,
@@ -230,6 +242,8 @@ BEGIN
   SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."merchantId" AS "merchantId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END))::bigint AS "refunded" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2, 3 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END)) <> 0;
   INSERT INTO rollup_affiliate_day_conversions_delta ("day", "affiliateId", "n")
   SELECT (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
+  INSERT INTO rollup_affiliate_week_conversions_delta ("week", "affiliateId", "n")
+  SELECT date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date AS "week", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   INSERT INTO rollup_affiliate_hour_conversions_delta ("affiliateId", "hour", "n")
   SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   RETURN NULL;
@@ -243,6 +257,8 @@ BEGIN
   SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."merchantId" AS "merchantId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END))::bigint AS "refunded" FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2, 3 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END)) <> 0;
   INSERT INTO rollup_affiliate_day_conversions_delta ("day", "affiliateId", "n")
   SELECT (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
+  INSERT INTO rollup_affiliate_week_conversions_delta ("week", "affiliateId", "n")
+  SELECT date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date AS "week", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   INSERT INTO rollup_affiliate_hour_conversions_delta ("affiliateId", "hour", "n")
   SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   RETURN NULL;
@@ -256,6 +272,8 @@ BEGIN
   SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."merchantId" AS "merchantId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END))::bigint AS "refunded" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2, 3 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END)) <> 0;
   INSERT INTO rollup_affiliate_day_conversions_delta ("day", "affiliateId", "n")
   SELECT (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
+  INSERT INTO rollup_affiliate_week_conversions_delta ("week", "affiliateId", "n")
+  SELECT date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date AS "week", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   INSERT INTO rollup_affiliate_hour_conversions_delta ("affiliateId", "hour", "n")
   SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   RETURN NULL;
@@ -394,6 +412,9 @@ SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "da
 
 INSERT INTO rollup_affiliate_day_conversions ("day", "affiliateId", "n")
 SELECT (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM conversions) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
+
+INSERT INTO rollup_affiliate_week_conversions ("week", "affiliateId", "n")
+SELECT date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date AS "week", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM conversions) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
 
 INSERT INTO rollup_affiliate_hour_conversions ("affiliateId", "hour", "n")
 SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM conversions) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
