@@ -343,6 +343,16 @@ export function migrationSql(): string {
   const parts = ["-- Rollups kept by triggers on the write path (server/reporting/rollups.ts printed this)."];
   for (const r of ROLLUPS) parts.push(createTablesSql(r));
   parts.push(triggersSql("clicks", ["INSERT", "DELETE"]));
+  // The click sink copies into the month's partition directly (a COPY into the partitioned table would insert row by
+  // row, because of the trigger above): each partition has the insert trigger too. A statement fires the triggers of
+  // the table it names only, so every insert is counted once either way.
+  parts.push(`DO $$
+DECLARE part regclass;
+BEGIN
+  FOR part IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'clicks'::regclass LOOP
+    EXECUTE format('CREATE TRIGGER rollup_clicks_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_clicks_insert()', part);
+  END LOOP;
+END $$;`);
   parts.push(triggersSql("conversions", ["INSERT", "UPDATE", "DELETE"]));
   parts.push(triggersSql("commissions", ["INSERT", "UPDATE", "DELETE"]));
   parts.push(creditSql());

@@ -236,6 +236,14 @@ BEGIN
 END $$;
 CREATE TRIGGER rollup_clicks_delete AFTER DELETE ON clicks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_clicks_delete();
 
+DO $$
+DECLARE part regclass;
+BEGIN
+  FOR part IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'clicks'::regclass LOOP
+    EXECUTE format('CREATE TRIGGER rollup_clicks_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_clicks_insert()', part);
+  END LOOP;
+END $$;
+
 CREATE FUNCTION rollup_conversions_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO rollup_link_day_conversions_delta ("linkId", "day", "affiliateId", "offerId", "merchantId", "n", "refunded")
