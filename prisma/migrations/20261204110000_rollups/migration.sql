@@ -345,9 +345,9 @@ BEGIN
 END $$;
 CREATE TRIGGER credit_facts_from_conversions_insert AFTER INSERT ON conversions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credit_facts_from_conversions_insert();
 CREATE FUNCTION credit_facts_from_conversions_update() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE ids text[] := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE (n.status = 'REFUNDED') <> (o.status = 'REFUNDED') OR n."amountMinor" <> o."amountMinor" OR n.currency <> o.currency
-                OR n."touchPath" <> o."touchPath" OR n."affiliateId" <> o."affiliateId" OR n."createdAt" <> o."createdAt");
+DECLARE ids text[] := ARRAY(SELECT DISTINCT c0 FROM (
+      SELECT 1 AS sign, id AS c0, status = 'REFUNDED' AS c1, "amountMinor" AS c2, currency AS c3, "touchPath" AS c4, "affiliateId" AS c5, "createdAt" AS c6 FROM new_rows UNION ALL SELECT -1, id AS c0, status = 'REFUNDED' AS c1, "amountMinor" AS c2, currency AS c3, "touchPath" AS c4, "affiliateId" AS c5, "createdAt" AS c6 FROM old_rows
+    ) t GROUP BY c0, c1, c2, c3, c4, c5, c6 HAVING sum(sign) <> 0);
 BEGIN
   IF cardinality(ids) > 0 THEN PERFORM refresh_credit_facts(ids); END IF;
   RETURN NULL;
@@ -368,10 +368,9 @@ BEGIN
 END $$;
 CREATE TRIGGER credit_facts_from_commissions_insert AFTER INSERT ON commissions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credit_facts_from_commissions_insert();
 CREATE FUNCTION credit_facts_from_commissions_update() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE ids text[] := ARRAY(SELECT n."conversionId" FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE (n.kind = 'COMMISSION' OR o.kind = 'COMMISSION') AND ((n.status = 'REVERSED') <> (o.status = 'REVERSED')
-                OR n."amountMinor" <> o."amountMinor" OR n.currency <> o.currency OR n."conversionId" <> o."conversionId" OR n.kind <> o.kind)
-             UNION SELECT o."conversionId" FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n."conversionId" <> o."conversionId");
+DECLARE ids text[] := ARRAY(SELECT DISTINCT c0 FROM (
+      SELECT 1 AS sign, "conversionId" AS c0, id AS c1, kind = 'COMMISSION' AND status <> 'REVERSED' AS c2, kind = 'COMMISSION' AS c3, "amountMinor" AS c4, currency AS c5 FROM new_rows UNION ALL SELECT -1, "conversionId" AS c0, id AS c1, kind = 'COMMISSION' AND status <> 'REVERSED' AS c2, kind = 'COMMISSION' AS c3, "amountMinor" AS c4, currency AS c5 FROM old_rows
+    ) t GROUP BY c0, c1, c2, c3, c4, c5 HAVING sum(sign) <> 0);
 BEGIN
   IF cardinality(ids) > 0 THEN PERFORM refresh_credit_facts(ids); END IF;
   RETURN NULL;
