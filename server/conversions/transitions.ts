@@ -58,6 +58,9 @@ interface LockedCommission {
   currency: string;
   calculation: string;
   paidAt: Date | null;
+  payoutId: string | null;
+  /** In a payout whose batch is approved or further: its amount is on its way, so a refund is a claw-back. */
+  inFrozenPayout?: boolean;
 }
 
 /** Merchant approval (status=approved): the conversion, and its commission unless fraud checks hold it. */
@@ -103,7 +106,7 @@ export async function refundConversion(client: pg.PoolClient, merchantId: string
     };
     const events: OutboxDraft[] = [event("conversion.reversed", { ...conversionPayload(facts), reversed_at: at.toISOString() })];
     let message = "Refunded: the conversion is reversed.";
-    if (commission?.status === "PAID") {
+    if (commission?.status === "PAID" || (commission?.status === "APPROVED" && commission.inFrozenPayout)) {
       const adjustment = await insertClawback(client, conversion, commission, at);
       message = `Refunded after payment: a ${minorToDecimal(adjustment.amountMinor, adjustment.currency)} ${adjustment.currency} adjustment goes to the affiliate's next payout.`;
       events.push(
@@ -132,13 +135,26 @@ async function lockSale(db: Queryable, merchantId: string, by: { id: string } | 
   const [column, value] = "id" in by ? ["id", by.id] : ['"txnId"', by.txnId];
   const commissions = await db.query<LockedCommission>(
     statement(
-      `SELECT k.id, k.status, k."amountMinor", k.currency, k.calculation, k."paidAt"
+      `SELECT k.id, k.status, k."amountMinor", k.currency, k.calculation, k."paidAt", k."payoutId"
        FROM commissions k JOIN conversions v ON v.id = k."conversionId"
        WHERE v."merchantId" = $1 AND v.${column} = $2 AND k.kind = 'COMMISSION'
        FOR UPDATE OF k`,
       [merchantId, value],
     ),
   );
+  const reserved = commissions.rows[0];
+  if (reserved?.payoutId) {
+    // The batch is read FOR SHARE: a batch approval (which freezes amounts) waits for this sale, or this sale sees
+    // it frozen. Payout steps never lock a batch while touching commissions (server/payouts/runs.ts), so no cycle.
+    const batch = await db.query<{ frozen: boolean }>(
+      statement(
+        `SELECT b.status NOT IN ('DRAFT', 'CANCELLED') AND p.status NOT IN ('FAILED', 'CANCELLED') AS frozen
+         FROM payouts p JOIN payout_batches b ON b.id = p."batchId" WHERE p.id = $1 FOR SHARE OF b`,
+        [reserved.payoutId],
+      ),
+    );
+    reserved.inFrozenPayout = batch.rows[0]?.frozen ?? false;
+  }
   const conversions = await db.query<LockedConversion>(
     statement(
       `SELECT id, status, "offerId", "affiliateId", "linkId", "clickId", "clickedAt", "txnId", event, "customerId",
@@ -174,7 +190,7 @@ async function insertClawback(db: Queryable, conversion: LockedConversion, paid:
     kind: "ADJUSTMENT" as const,
     amountMinor: -paid.amountMinor,
     status: "APPROVED",
-    calculation: `claw-back of commission ${paid.id} (${minorToDecimal(paid.amountMinor, paid.currency)} ${paid.currency}, paid ${paid.paidAt?.toISOString().slice(0, 10) ?? "earlier"}): the sale was refunded`,
+    calculation: `claw-back of commission ${paid.id} (${minorToDecimal(paid.amountMinor, paid.currency)} ${paid.currency}, ${paid.paidAt ? `paid ${paid.paidAt.toISOString().slice(0, 10)}` : "in a payout already on its way"}): the sale was refunded`,
     holdUntil: at,
   };
   // (conversionId, kind) is unique: a conversion is refunded once, so it gets at most one claw-back.

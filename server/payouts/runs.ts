@@ -1,26 +1,41 @@
-// Payout runs: DRAFT (commissions reserved) → APPROVED (a manager checked it) → PAID (money sent; commissions PAID).
-// A commission reversed while its run is open is dropped from the run, and amounts are recomputed from the
-// commissions still APPROVED, under row locks, at approval and again at payment — so a run never pays a refunded
-// sale, and the refund path's own row locks serialise with ours.
-import type { Db } from "../db";
-import { Prisma } from "../db/generated/client";
-import { type PayableCommission, planPayouts, totalsByCurrency } from "./plan";
+// Payout runs, set-based: every step is a handful of SQL statements whatever the number of affiliates (no query
+// per payout, no Prisma interactive transaction).
+//
+//   run      one per "create": reserves every approved, unreserved commission of payable affiliates up to
+//            periodEnd; whatever it does not pay is a carry-over row with its reason.
+//   batch    one lane per (method, currency): DRAFT → APPROVED → EXPORTED → SENT → SETTLED, each on its own.
+//   payout   one per (affiliate, currency): PENDING → SENT → PAID | FAILED (its commissions return to the pool).
+//
+// Amounts freeze when a batch is approved. Lock order with the refund path (server/conversions/transitions.ts):
+// a refund locks its commission, then reads the commission's batch FOR SHARE; every transaction here that changes a
+// batch's status touches no commission row, and every one that touches commissions takes no batch lock. So a
+// refund either sees the batch still DRAFT (it reverses the commission, and the approval's release step drops it)
+// or frozen (it writes a claw-back for the next run, as after a payment): money is never paid for a refunded sale,
+// and no step here can deadlock with a refund.
+import type pg from "pg";
+import { getPool } from "../db";
+import { inTransaction } from "../conversions/transitions";
+import { WAKE_RELAYS_SQL } from "../webhooks/wake";
+import { PayoutError } from "./errors";
 
-type Tx = Prisma.TransactionClient;
+export { PayoutError, PayoutError as PayoutRunError } from "./errors";
 
-export class PayoutRunError extends Error {
-  constructor(
-    readonly code: "not_found" | "wrong_status" | "nothing_to_pay",
-    message: string,
-  ) {
-    super(message);
+type Pool = Pick<pg.Pool, "connect" | "query">;
+
+async function withTx<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await inTransaction(client, () => work(client));
+  } finally {
+    client.release();
   }
 }
 
 export interface RunSummary {
   runId: string;
   payouts: number;
-  totals: { currency: string; amountMinor: number }[];
+  carriedOver: number;
+  totals: { currency: string; amountMinor: bigint }[];
 }
 
 export interface NewRun {
@@ -31,104 +46,345 @@ export interface NewRun {
   affiliateIds?: string[];
 }
 
-/** Reserves every approved, unpaid commission up to `periodEnd` into a new DRAFT run. */
-export async function createPayoutRun(db: Db, { actorId, periodEnd = new Date(), affiliateIds }: NewRun) {
-  return db.$transaction(async (tx) => {
-    // SKIP LOCKED: a commission another run is reserving right now simply is not ours.
-    const rows = await tx.$queryRaw<PayableCommission[]>`
-      SELECT id, "affiliateId", currency, "amountMinor" FROM commissions
-      WHERE status = 'APPROVED' AND "payoutId" IS NULL AND COALESCE("approvedAt", "createdAt") <= ${periodEnd}
-        AND (${affiliateIds ?? null}::text[] IS NULL OR "affiliateId" = ANY(${affiliateIds ?? null}::text[]))
-      ORDER BY id FOR UPDATE SKIP LOCKED`;
-    const plan = planPayouts(rows);
-    if (plan.payouts.length === 0) throw new PayoutRunError("nothing_to_pay", "No approved commissions are waiting to be paid.");
-    const run = await tx.payoutRun.create({ data: { periodEnd, createdById: actorId } });
-    const methods = await payoutMethods(tx, plan.payouts.map((p) => p.affiliateId));
-    for (const p of plan.payouts) {
-      const payout = await tx.payout.create({
-        data: { runId: run.id, affiliateId: p.affiliateId, currency: p.currency, amountMinor: p.amountMinor, method: methods.get(p.affiliateId)! },
-      });
-      await tx.commission.updateMany({ where: { id: { in: p.commissionIds } }, data: { payoutId: payout.id } });
-    }
-    await audit(tx, actorId, "payout_run.created", run.id, { payouts: plan.payouts.length, carriedOver: plan.carriedOver.length });
-    return summary(run.id, plan.payouts);
+/** The commissions a run would take: approved, unreserved, no open fraud flag (REVIEW/HOLD wait for a manager). */
+const ELIGIBLE = `c.status = 'APPROVED' AND c."payoutId" IS NULL AND COALESCE(c."approvedAt", c."createdAt") <= $1
+  AND ($2::text[] IS NULL OR c."affiliateId" = ANY ($2))
+  AND NOT EXISTS (SELECT 1 FROM fraud_flags f WHERE f."conversionId" = c."conversionId" AND f.status = 'OPEN')`;
+
+/**
+ * Per (affiliate, currency): what is waiting, and why it cannot be paid (null: it can). Used by the run and by the
+ * manager's preview, so both say the same thing. $1 periodEnd, $2 affiliate ids or null.
+ */
+export const GROUPS_SQL = `
+WITH policy AS (SELECT COALESCE((SELECT "payoutMinimums" FROM program_settings WHERE id = 1), '{}'::jsonb) AS mins),
+sums AS (
+  SELECT c."affiliateId", c.currency, sum(c."amountMinor")::bigint AS amount, count(*)::int AS n
+  FROM commissions c WHERE ${ELIGIBLE} GROUP BY 1, 2
+)
+SELECT s."affiliateId", s.currency, s.amount, s.n, a.name, a.email, a."payoutMethod" AS method,
+  CASE
+    WHEN NOT a.active THEN 'affiliate suspended'
+    WHEN a."payoutBlocker" IS NOT NULL THEN 'not payable: ' || a."payoutBlocker"
+    WHEN s.amount <= 0 THEN 'net is not positive (claw-backs of refunded sales exceed new earnings)'
+    WHEN s.amount < COALESCE((p.mins ->> s.currency)::bigint, 0) THEN 'below the minimum payout of ' || (p.mins ->> s.currency) || ' ' || s.currency || ' minor units'
+  END AS reason,
+  COALESCE((p.mins ->> s.currency)::bigint, 0) AS minimum
+FROM sums s JOIN affiliates a ON a.id = s."affiliateId" CROSS JOIN policy p`;
+
+/** Reserves every payable affiliate's approved commissions into a new run, one DRAFT batch per method and currency. */
+export async function createPayoutRun(pool: Pool, { actorId, periodEnd = new Date(), affiliateIds }: NewRun, onStep?: (step: string) => void): Promise<RunSummary> {
+  return withTx(pool, async (client) => {
+    // One run is created at a time (a second waits, then finds what the first left).
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('payout_run_create'))`);
+    await client.query(`SET LOCAL work_mem = '64MB'`);
+    const ids = affiliateIds ?? null;
+    const [run] = (await client.query<{ id: string }>(`INSERT INTO payout_runs ("periodEnd", "createdById") VALUES ($1, $2) RETURNING id`, [periodEnd, actorId])).rows;
+    const runId = run!.id;
+    onStep?.("grouping");
+    await client.query(`CREATE TEMP TABLE run_groups ON COMMIT DROP AS ${GROUPS_SQL}`, [periodEnd, ids]);
+    await client.query(
+      `INSERT INTO payout_carryovers ("runId", "affiliateId", currency, "amountMinor", "commissionCount", reason)
+       SELECT $1, "affiliateId", currency, amount, n, reason FROM run_groups WHERE reason IS NOT NULL`,
+      [runId],
+    );
+    const batches = await client.query(
+      `INSERT INTO payout_batches ("runId", method, currency)
+       SELECT DISTINCT $1, method, currency FROM run_groups WHERE reason IS NULL RETURNING id`,
+      [runId],
+    );
+    if (batches.rowCount === 0) throw new PayoutError("nothing_to_pay", await nothingToPayMessage(client));
+    // The affiliate's details as they are now: later changes apply to the next run.
+    await client.query(
+      `INSERT INTO payouts ("runId", "batchId", "affiliateId", "amountMinor", currency, method, "recipientName", recipient, "recipientDetails")
+       SELECT $1, b.id, g."affiliateId", g.amount, g.currency, g.method,
+              COALESCE(a."payoutDetails" ->> 'holder', a."taxInfo" ->> 'legalName', a.name),
+              COALESCE(a."payoutDetails" ->> 'email', a."payoutDetails" ->> 'iban', a."payoutDetails" ->> 'accountNumber', a."payoutDetails" ->> 'recipientId', ''),
+              a."payoutDetails" || jsonb_build_object('targetCurrency', a.currency)
+       FROM run_groups g JOIN affiliates a ON a.id = g."affiliateId"
+       JOIN payout_batches b ON b."runId" = $1 AND b.method = g.method AND b.currency = g.currency
+       WHERE g.reason IS NULL`,
+      [runId],
+    );
+    onStep?.("reserving");
+    // Reserve, and take the amounts from what was reserved: a commission refunded since the grouping (the refund
+    // holds its row) is re-checked by the UPDATE and simply not ours.
+    await client.query(
+      `WITH reserved AS (
+         UPDATE commissions c SET "payoutId" = p.id
+         FROM payouts p WHERE p."runId" = $3 AND c."affiliateId" = p."affiliateId" AND c.currency = p.currency AND ${ELIGIBLE}
+         RETURNING p.id AS pid, c."amountMinor"
+       ), sums AS (SELECT pid, sum("amountMinor")::bigint AS amount, count(*)::int AS n FROM reserved GROUP BY pid)
+       UPDATE payouts p SET "amountMinor" = s.amount, "commissionCount" = s.n FROM sums s WHERE p.id = s.pid`,
+      [periodEnd, ids, runId],
+    );
+    await dropUnpayable(client, `p."runId" = $1`, [runId]);
+    await refreshBatches(client, `"runId" = $1`, [runId]);
+    const summary = await runSummary(client, runId);
+    await audit(client, actorId, "payout_run.created", "payout_run", runId, { payouts: summary.payouts, carriedOver: summary.carriedOver });
+    if (summary.payouts === 0) throw new PayoutError("nothing_to_pay", await nothingToPayMessage(client));
+    return summary;
   });
 }
 
-export async function approvePayoutRun(db: Db, runId: string, actorId: string): Promise<RunSummary> {
-  return db.$transaction(async (tx) => {
-    await lockRun(tx, runId, ["DRAFT"]);
-    const payouts = await settle(tx, runId);
-    await tx.payoutRun.update({ where: { id: runId }, data: { status: "APPROVED", approvedById: actorId, approvedAt: new Date() } });
-    await audit(tx, actorId, "payout_run.approved", runId, { payouts: payouts.length });
-    return summary(runId, payouts);
+async function nothingToPayMessage(client: pg.PoolClient) {
+  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM run_groups`).catch(() => ({ rows: [{ n: 0 }] }));
+  return rows[0]!.n > 0
+    ? "Nothing is payable: every affiliate with approved commissions is carried over (see the reasons under “Not payable”)."
+    : "No approved commissions are waiting to be paid.";
+}
+
+/**
+ * Payouts (matching `where` over `payouts p`) whose amount fell to zero or below after commissions were released:
+ * their remaining commissions go back to the pool, and the payout is cancelled.
+ */
+async function dropUnpayable(client: pg.PoolClient, where: string, values: unknown[]) {
+  await client.query(
+    `WITH dropped AS (
+       UPDATE payouts p SET status = 'CANCELLED', "failureReason" = 'nothing left to pay after refunds'
+       WHERE ${where} AND p.status = 'PENDING' AND (p."amountMinor" <= 0 OR p."commissionCount" = 0) RETURNING p.id
+     )
+     UPDATE commissions c SET "payoutId" = NULL FROM dropped d WHERE c."payoutId" = d.id`,
+    values,
+  );
+}
+
+/** Counts and totals of batches (matching `where` over payout_batches), from their live payouts. */
+async function refreshBatches(client: pg.PoolClient, where: string, values: unknown[]) {
+  await client.query(
+    `UPDATE payout_batches b SET "payoutCount" = COALESCE(s.n, 0), "totalMinor" = COALESCE(s.amount, 0)
+     FROM (SELECT b2.id, (SELECT count(*)::int FROM payouts p WHERE p."batchId" = b2.id AND p.status <> 'CANCELLED') AS n,
+                  (SELECT sum(p."amountMinor")::bigint FROM payouts p WHERE p."batchId" = b2.id AND p.status NOT IN ('CANCELLED', 'FAILED')) AS amount
+           FROM payout_batches b2 WHERE ${where}) s
+     WHERE b.id = s.id`,
+    values,
+  );
+}
+
+async function runSummary(client: pg.PoolClient, runId: string): Promise<RunSummary> {
+  const { rows } = await client.query<{ currency: string; amount: string; n: number }>(
+    `SELECT currency, sum("amountMinor")::text AS amount, count(*)::int AS n FROM payouts WHERE "runId" = $1 AND status <> 'CANCELLED' GROUP BY currency ORDER BY currency`,
+    [runId],
+  );
+  const carried = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM payout_carryovers WHERE "runId" = $1`, [runId]);
+  return {
+    runId,
+    payouts: rows.reduce((n, r) => n + r.n, 0),
+    carriedOver: carried.rows[0]!.n,
+    totals: rows.map((r) => ({ currency: r.currency, amountMinor: BigInt(r.amount) })),
+  };
+}
+
+type BatchStatus = "DRAFT" | "APPROVED" | "EXPORTED" | "SENT" | "SETTLED" | "CANCELLED";
+
+/** Moves one batch from one of `from` to `to` (its own short transaction); refuses with the batch's real status. */
+async function moveBatch(client: Pick<pg.ClientBase, "query">, batchId: string, from: BatchStatus[], to: BatchStatus, set = "", values: unknown[] = []) {
+  const { rows } = await client.query<{ runId: string }>(
+    `UPDATE payout_batches SET status = $3::"PayoutBatchStatus"${set ? `, ${set}` : ""} WHERE id = $1 AND status = ANY ($2::"PayoutBatchStatus"[]) RETURNING "runId"`,
+    [batchId, from, to, ...values],
+  );
+  if (rows[0]) return rows[0].runId;
+  const current = await client.query<{ status: string }>(`SELECT status FROM payout_batches WHERE id = $1`, [batchId]);
+  if (!current.rows[0]) throw new PayoutError("not_found", "This payout batch does not exist.");
+  throw new PayoutError("wrong_status", `This batch is ${current.rows[0].status.toLowerCase()}; it must be ${from.map((s) => s.toLowerCase()).join(" or ")}.`);
+}
+
+/**
+ * Approves one lane: its amounts freeze (a refund from now on becomes a claw-back in the next run), then the
+ * commissions reversed before the freeze are released and the payouts recomputed.
+ */
+export async function approveBatch(pool: Pool, batchId: string, actorId: string) {
+  const runId = await withTx(pool, async (client) => {
+    const id = await moveBatch(client, batchId, ["DRAFT"], "APPROVED", `"approvedById" = $4, "approvedAt" = now()`, [actorId]);
+    await audit(client, actorId, "payout_batch.approved", "payout_batch", batchId, {});
+    return id;
+  });
+  await releaseReversed(pool, batchId);
+  await refreshRunStatus(pool, runId);
+  return batchSummary(pool, batchId);
+}
+
+/** Idempotent: drops the batch's commissions that are no longer APPROVED (reversed before the freeze). */
+export async function releaseReversed(pool: Pool, batchId: string) {
+  await withTx(pool, async (client) => {
+    await client.query(
+      `WITH gone AS (
+         UPDATE commissions c SET "payoutId" = NULL FROM payouts p
+         WHERE p."batchId" = $1 AND p.status = 'PENDING' AND c."payoutId" = p.id AND c.status <> 'APPROVED'
+         RETURNING p.id AS pid, c."amountMinor"
+       ), sums AS (SELECT pid, sum("amountMinor")::bigint AS amount, count(*)::int AS n FROM gone GROUP BY pid)
+       UPDATE payouts p SET "amountMinor" = p."amountMinor" - s.amount, "commissionCount" = p."commissionCount" - s.n FROM sums s WHERE p.id = s.pid`,
+      [batchId],
+    );
+    await dropUnpayable(client, `p."batchId" = $1`, [batchId]);
+    await refreshBatches(client, `id = $1`, [batchId]);
   });
 }
 
-export async function markPayoutRunPaid(db: Db, runId: string, actorId: string): Promise<RunSummary> {
-  return db.$transaction(async (tx) => {
-    await lockRun(tx, runId, ["APPROVED"]);
-    const payouts = await settle(tx, runId);
-    const paidAt = new Date();
-    await tx.commission.updateMany({ where: { payout: { runId }, status: "APPROVED" }, data: { status: "PAID", paidAt } });
-    await tx.payoutRun.update({ where: { id: runId }, data: { status: "PAID", paidAt } });
-    await audit(tx, actorId, "payout_run.paid", runId, { payouts: payouts.length });
-    return summary(runId, payouts);
+/** The provider file was downloaded: APPROVED → EXPORTED (downloading again later is allowed, nothing changes). */
+export async function markBatchExported(pool: Pool, batchId: string, actorId: string) {
+  await withTx(pool, async (client) => {
+    await moveBatch(client, batchId, ["APPROVED"], "EXPORTED", `"exportedAt" = now()`);
+    await audit(client, actorId, "payout_batch.exported", "payout_batch", batchId, {});
   });
+  return batchSummary(pool, batchId);
 }
 
-/** Releases the run's commissions for a later run. */
-export async function cancelPayoutRun(db: Db, runId: string, actorId: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    await lockRun(tx, runId, ["DRAFT", "APPROVED"]);
-    await tx.commission.updateMany({ where: { payout: { runId } }, data: { payoutId: null } });
-    await tx.payout.deleteMany({ where: { runId } });
-    await tx.payoutRun.update({ where: { id: runId }, data: { status: "CANCELLED" } });
-    await audit(tx, actorId, "payout_run.cancelled", runId, {});
+/** The money left (file uploaded to the provider): every pending payout of the batch is SENT; payout.sent events. */
+export async function markBatchSent(pool: Pool, batchId: string, actorId: string) {
+  const runId = await withTx(pool, async (client) => {
+    const id = await moveBatch(client, batchId, ["APPROVED", "EXPORTED"], "SENT", `"sentAt" = now()`);
+    await client.query(
+      `WITH sent AS (UPDATE payouts p SET status = 'SENT', "sentAt" = now() WHERE p."batchId" = $1 AND p.status = 'PENDING' RETURNING p.*),
+       ${outboxCte("events", "payout.sent", "sent")}
+       SELECT (SELECT count(*) FROM events) AS events, ${WAKE_RELAYS_SQL}`,
+      [batchId],
+    );
+    await audit(client, actorId, "payout_batch.sent", "payout_batch", batchId, {});
+    return id;
   });
+  await refreshRunStatus(pool, runId);
+  return batchSummary(pool, batchId);
 }
 
-async function lockRun(tx: Tx, runId: string, allowed: string[]) {
-  const [run] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM payout_runs WHERE id = ${runId} FOR UPDATE`;
-  if (!run) throw new PayoutRunError("not_found", "This payout run does not exist.");
-  if (!allowed.includes(run.status)) {
-    throw new PayoutRunError("wrong_status", `This payout run is ${run.status.toLowerCase()}; it must be ${allowed.join(" or ").toLowerCase()}.`);
-  }
+export interface Settlement {
+  /** Payout ids or references (PO123). */
+  payout: string;
+  outcome: "paid" | "failed";
+  reason?: string;
 }
 
-/** Drops commissions that are no longer APPROVED and recomputes each payout; returns the payouts that remain. */
-async function settle(tx: Tx, runId: string) {
-  const rows = await tx.$queryRaw<(PayableCommission & { status: string })[]>`
-    SELECT c.id, c."affiliateId", c.currency, c."amountMinor", c.status FROM commissions c
-    JOIN payouts p ON p.id = c."payoutId" WHERE p."runId" = ${runId} ORDER BY c.id FOR UPDATE OF c`;
-  const gone = rows.filter((r) => r.status !== "APPROVED").map((r) => r.id);
-  if (gone.length) await tx.commission.updateMany({ where: { id: { in: gone } }, data: { payoutId: null } });
-  const plan = planPayouts(rows.filter((r) => r.status === "APPROVED"));
-  const kept = new Set(plan.payouts.map((p) => `${p.affiliateId} ${p.currency}`));
-  for (const p of plan.payouts) {
-    await tx.payout.update({
-      where: { runId_affiliateId_currency: { runId, affiliateId: p.affiliateId, currency: p.currency } },
-      data: { amountMinor: p.amountMinor },
-    });
-  }
-  const existing = await tx.payout.findMany({ where: { runId }, select: { id: true, affiliateId: true, currency: true } });
-  const dropped = existing.filter((p) => !kept.has(`${p.affiliateId} ${p.currency}`)).map((p) => p.id);
-  if (dropped.length) {
-    await tx.commission.updateMany({ where: { payoutId: { in: dropped } }, data: { payoutId: null } });
-    await tx.payout.deleteMany({ where: { id: { in: dropped } } });
-  }
-  return plan.payouts;
+/**
+ * Settles sent payouts of one batch: paid ones mark their commissions PAID, failed ones (with a reason) return
+ * their commissions to the pool for the next run. Payouts not SENT are refused (nothing is written). `rest: "paid"`
+ * marks every other sent payout of the batch paid too.
+ */
+export async function settlePayouts(pool: Pool, batchId: string, settlements: Settlement[], actorId: string, { rest }: { rest?: "paid" } = {}) {
+  const refs = settlements.map((s) => s.payout);
+  const outcomes = settlements.map((s) => s.outcome);
+  const reasons = settlements.map((s) => (s.outcome === "failed" ? (s.reason?.trim() || "failed at the provider") : null));
+  const result = await withTx(pool, async (client) => {
+    const batch = await client.query<{ runId: string; status: string }>(`SELECT "runId", status FROM payout_batches WHERE id = $1`, [batchId]);
+    if (!batch.rows[0]) throw new PayoutError("not_found", "This payout batch does not exist.");
+    const matched = await client.query<{ ref: string; id: string | null; status: string | null }>(
+      `SELECT u.ref, COALESCE(a.id, b.id) AS id, COALESCE(a.status, b.status) AS status
+       FROM unnest($2::text[]) WITH ORDINALITY AS u(ref, i)
+       LEFT JOIN payouts a ON a.id = u.ref AND a."batchId" = $1
+       LEFT JOIN payouts b ON b.number = (CASE WHEN upper(u.ref) ~ '^PO[0-9]{1,18}$' THEN substr(u.ref, 3)::bigint END) AND b."batchId" = $1
+       ORDER BY u.i`,
+      [batchId, refs],
+    );
+    const bad = matched.rows
+      .map((r, i) => ({ r, i }))
+      .filter(({ r }) => r.id === null || r.status !== "SENT")
+      .map(({ r, i }) => ({ line: i + 1, message: r.id === null ? `${r.ref}: no such payout in this batch` : `${r.ref}: the payout is ${r.status!.toLowerCase()}, not sent` }));
+    if (bad.length) throw new PayoutError("wrong_status", bad.length === 1 ? `Nothing was changed. ${bad[0]!.message}.` : `Nothing was changed: ${bad.length} payouts cannot be settled.`, bad);
+    const ids = matched.rows.map((r) => r.id!);
+    if (new Set(ids).size !== ids.length) throw new PayoutError("bad_file", "Nothing was changed: a payout is listed twice.");
+    const { rows } = await client.query<{ paid: number; failed: number }>(
+      `WITH s AS (
+         SELECT u.id, u.outcome, u.reason FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, outcome, reason)
+         UNION ALL
+         SELECT p.id, 'paid', NULL FROM payouts p WHERE $5::boolean AND p."batchId" = $1 AND p.status = 'SENT' AND p.id <> ALL ($2::text[])
+       ), paid AS (
+         UPDATE payouts p SET status = 'PAID', "paidAt" = now() FROM s WHERE p.id = s.id AND s.outcome = 'paid' AND p.status = 'SENT' RETURNING p.*
+       ), failed AS (
+         UPDATE payouts p SET status = 'FAILED', "failedAt" = now(), "failureReason" = s.reason FROM s WHERE p.id = s.id AND s.outcome = 'failed' AND p.status = 'SENT' RETURNING p.*
+       ), paid_commissions AS (
+         UPDATE commissions c SET status = 'PAID', "paidAt" = now(), "updatedAt" = now() FROM paid WHERE c."payoutId" = paid.id AND c.status = 'APPROVED' RETURNING 1
+       ), released AS (
+         UPDATE commissions c SET "payoutId" = NULL, "updatedAt" = now() FROM failed WHERE c."payoutId" = failed.id RETURNING 1
+       ), ${outboxCte("paid_events", "payout.paid", "paid")}, ${outboxCte("failed_events", "payout.failed", "failed")}
+       SELECT (SELECT count(*)::int FROM paid) AS paid, (SELECT count(*)::int FROM failed) AS failed,
+              (SELECT count(*) FROM paid_commissions) + (SELECT count(*) FROM released) AS commissions,
+              (SELECT count(*) FROM paid_events) + (SELECT count(*) FROM failed_events) AS events, ${WAKE_RELAYS_SQL}`,
+      [batchId, ids, outcomes, reasons, rest === "paid"],
+    );
+    await audit(client, actorId, "payout_batch.settled", "payout_batch", batchId, { paid: rows[0]!.paid, failed: rows[0]!.failed, failedPayouts: ids.filter((_, i) => outcomes[i] === "failed") });
+    return { runId: batch.rows[0].runId, paid: rows[0]!.paid, failed: rows[0]!.failed };
+  });
+  // A batch with no payout left in flight is settled (its own statement: no batch lock next to commission rows).
+  await pool.query(
+    `UPDATE payout_batches b SET status = 'SETTLED', "settledAt" = now(),
+       "totalMinor" = COALESCE((SELECT sum("amountMinor") FROM payouts p WHERE p."batchId" = b.id AND p.status = 'PAID'), 0)
+     WHERE b.id = $1 AND b.status = 'SENT' AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p."batchId" = b.id AND p.status IN ('PENDING', 'SENT'))`,
+    [batchId],
+  );
+  await refreshRunStatus(pool, result.runId);
+  return { paid: result.paid, failed: result.failed };
 }
 
-async function payoutMethods(tx: Tx, affiliateIds: string[]) {
-  const rows = await tx.affiliate.findMany({ where: { id: { in: affiliateIds } }, select: { id: true, payoutMethod: true } });
-  return new Map(rows.map((r) => [r.id, r.payoutMethod]));
+/** Cancels a lane that has not been sent: its payouts are cancelled and their commissions go back to the pool. */
+export async function cancelBatch(pool: Pool, batchId: string, actorId: string) {
+  const runId = await withTx(pool, async (client) => {
+    const id = await moveBatch(client, batchId, ["DRAFT", "APPROVED", "EXPORTED"], "CANCELLED");
+    await audit(client, actorId, "payout_batch.cancelled", "payout_batch", batchId, {});
+    return id;
+  });
+  await withTx(pool, (client) =>
+    client.query(
+      `WITH c AS (UPDATE payouts SET status = 'CANCELLED' WHERE "batchId" = $1 AND status = 'PENDING' RETURNING id)
+       UPDATE commissions k SET "payoutId" = NULL FROM c WHERE k."payoutId" = c.id`,
+      [batchId],
+    ),
+  );
+  await refreshRunStatus(pool, runId);
 }
 
-function audit(tx: Tx, actorId: string, action: string, runId: string, data: Prisma.InputJsonObject) {
-  return tx.auditLog.create({ data: { actorId, action, entityType: "payout_run", entityId: runId, data } });
+/** Cancels every lane of the run that has not been sent (sent lanes carry on). */
+export async function cancelPayoutRun(pool: Pool, runId: string, actorId: string) {
+  const { rows } = await pool.query<{ id: string }>(`SELECT id FROM payout_batches WHERE "runId" = $1 AND status IN ('DRAFT', 'APPROVED', 'EXPORTED')`, [runId]);
+  const run = await pool.query(`SELECT 1 FROM payout_runs WHERE id = $1`, [runId]);
+  if (run.rowCount === 0) throw new PayoutError("not_found", "This payout run does not exist.");
+  if (rows.length === 0) throw new PayoutError("wrong_status", "Every batch of this run has been sent or cancelled already.");
+  for (const b of rows) await cancelBatch(pool, b.id, actorId); // one per lane (a handful), each set-based
+  await audit(pool, actorId, "payout_run.cancelled", "payout_run", runId, { batches: rows.length });
 }
 
-function summary(runId: string, payouts: { currency: string; amountMinor: number }[]): RunSummary {
-  return { runId, payouts: payouts.length, totals: totalsByCurrency(payouts) };
+/** The run's status follows its batches. */
+async function refreshRunStatus(pool: Pool, runId: string) {
+  await pool.query(
+    `UPDATE payout_runs r SET
+       status = s.status::"PayoutRunStatus",
+       "approvedAt" = CASE WHEN s.status IN ('APPROVED', 'PAID') THEN COALESCE(r."approvedAt", now()) END,
+       "paidAt" = CASE WHEN s.status = 'PAID' THEN COALESCE(r."paidAt", now()) END
+     FROM (
+       SELECT CASE
+         WHEN bool_and(status = 'CANCELLED') THEN 'CANCELLED'
+         WHEN bool_and(status IN ('SETTLED', 'CANCELLED')) THEN 'PAID'
+         WHEN bool_or(status = 'DRAFT') THEN 'DRAFT'
+         ELSE 'APPROVED' END AS status
+       FROM payout_batches WHERE "runId" = $1
+     ) s WHERE r.id = $1 AND s.status IS NOT NULL`,
+    [runId],
+  );
 }
+
+async function batchSummary(pool: Pool, batchId: string) {
+  const { rows } = await pool.query<{ id: string; status: string; payoutCount: number; totalMinor: string; currency: string; method: string }>(
+    `SELECT id, status, "payoutCount", "totalMinor"::text, currency, method FROM payout_batches WHERE id = $1`,
+    [batchId],
+  );
+  const b = rows[0]!;
+  return { ...b, totalMinor: BigInt(b.totalMinor) };
+}
+
+/**
+ * A CTE named `name` writing outbox rows for the payouts in CTE `from`: program events with merchantId null, so no
+ * merchant endpoint receives them (a payout sums many merchants' commissions, and one merchant must not see what
+ * another pays). The statement also selects WAKE_RELAYS_SQL, so relays wake at commit.
+ */
+function outboxCte(name: string, type: string, from: string) {
+  return `${name} AS (INSERT INTO outbox_events (type, "merchantId", payload, "createdAt")
+    SELECT '${type}', NULL, jsonb_build_object('payout', jsonb_build_object(
+      'id', x.id, 'reference', 'PO' || x.number, 'run_id', x."runId", 'batch_id', x."batchId", 'affiliate_id', x."affiliateId",
+      'amount_minor', x."amountMinor"::text, 'currency', x.currency, 'method', lower(x.method::text), 'status', lower(x.status::text),
+      'failure_reason', x."failureReason")), now()
+    FROM ${from} x RETURNING 1)`;
+}
+
+async function audit(client: Pick<pg.ClientBase, "query">, actorId: string, action: string, entityType: string, entityId: string, data: object) {
+  await client.query(`INSERT INTO audit_logs ("actorId", action, "entityType", "entityId", data) VALUES ($1, $2, $3, $4, $5::jsonb)`, [actorId, action, entityType, entityId, JSON.stringify(data)]);
+}
+
+/** The app's pool, for callers outside tests. */
+export const payoutPool = (): Pool => getPool();
