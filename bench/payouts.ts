@@ -3,7 +3,8 @@
 // EUR, USD and GBP; 2 % of affiliates earn below the minimum, 5 % have no tax form, 1 % are suspended), then the
 // real domain functions time each step: create (reserve into lanes), approve (every lane), export (every lane's
 // provider files and the whole run's CSV, streamed to a byte counter while the heap is sampled), paid (every lane
-// marked sent, then settled with one failure per lane and the rest paid). Then the invariants are checked in SQL.
+// marked sent, then settled with one failure per lane and the rest paid, as the page does it: the commissions are
+// attached and marked PAID behind the settlement, timed separately). Then the invariants are checked in SQL.
 // Goal: each step ≤ 5 s; the export's memory does not grow with the run (keyset pages + a streamed CSV).
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -26,6 +27,7 @@ process.env.DATABASE_URL = database.url;
 const { getPool, closeDb } = await import("../server/db");
 const runs = await import("../server/payouts/runs");
 const { batchFile, runFile } = await import("../server/payouts/export");
+const { CLAIM } = await import("../server/payouts/claim");
 const pool = getPool();
 
 async function generate() {
@@ -130,7 +132,7 @@ async function invariants(runId: string) {
   const { rows } = await pool.query<Record<string, string>>(
     `SELECT
        (SELECT count(*) FROM payouts p WHERE p."runId" = $1 AND p.status IN ('PAID', 'SENT', 'PENDING')
-          AND p."amountMinor" <> (SELECT COALESCE(sum(c."amountMinor"), 0) FROM commissions c WHERE c."payoutId" = p.id)) AS mismatched_payouts,
+          AND p."amountMinor" <> (SELECT COALESCE(sum(c."amountMinor"), 0) FROM commissions c WHERE ${CLAIM("c", "p")})) AS mismatched_payouts,
        (SELECT count(*) FROM commissions c JOIN affiliates a ON a.id = c."affiliateId"
           WHERE c.status = 'APPROVED' AND c."payoutId" IS NULL
             AND NOT EXISTS (SELECT 1 FROM payout_carryovers k WHERE k."runId" = $1 AND k."affiliateId" = c."affiliateId" AND k.currency = c.currency)
@@ -171,10 +173,17 @@ try {
     for (const b of lanes) {
       await runs.markBatchSent(pool, b.id, "bench-manager");
       const first = await pool.query<{ number: string }>(`SELECT number::text FROM payouts WHERE "batchId" = $1 ORDER BY number LIMIT 1`, [b.id]);
-      await runs.settlePayouts(pool, b.id, [{ payout: `PO${first.rows[0]!.number}`, outcome: "failed", reason: "bench: account closed" }], "bench-manager", { rest: "paid" });
+      // As the page does it: the settlement returns once payouts are paid; commissions are attached behind it.
+      await runs.settlePayouts(pool, b.id, [{ payout: `PO${first.rows[0]!.number}`, outcome: "failed", reason: "bench: account closed" }], "bench-manager", { rest: "paid", background: true });
     }
   });
   console.log(`[bench] paid ${paidS.toFixed(2)} s`);
+  const [, attachS] = await time(async () => {
+    await runs.attachInBackground(pool);
+    // Another attacher (none here, but the page's or a payout job's) may still hold its last chunk.
+    while ((await pool.query(`SELECT 1 FROM payouts WHERE status = 'PAID' AND "commissionsSettledAt" IS NULL LIMIT 1`)).rowCount) await new Promise((r) => setTimeout(r, 50));
+  });
+  console.log(`[bench] commissions attached and PAID ${(paidS + attachS).toFixed(2)} s after the first settlement`);
   const check = await invariants(run.runId);
   console.log("[bench] invariants", check);
 
@@ -184,7 +193,7 @@ try {
   const stepsOk = [createS, approveS, exportS, paidS].every((s) => s <= GOAL_S);
   const met = stepsOk && memoryOk && invariantsOk;
   const f = (s: number) => s.toFixed(2);
-  const line = `payouts: ${AFFILIATES} affiliates / ${COMMISSIONS} commissions: create ${f(createS)} s, approve ${f(approveS)} s, export ${f(exportS)} s, paid ${f(paidS)} s — goal (each step ≤ ${GOAL_S} s, export memory independent of run size) ${met ? "met" : "NOT met"}`;
+  const line = `payouts: ${AFFILIATES} affiliates / ${COMMISSIONS} commissions: create ${f(createS)} s, approve ${f(approveS)} s, export ${f(exportS)} s, paid ${f(paidS)} s — goal (each step ≤ ${GOAL_S} s, export memory independent of run size) ${met ? "met" : "NOT met"}; the paid payouts' commissions were all PAID ${f(paidS + attachS)} s after the first settlement`;
   const report = [
     `Measured ${stamp()} on ${machine()}. The machine is shared with two other engineers' work: figures may carry their load.`,
     `Data generated inside PostgreSQL in ${genS.toFixed(0)} s: ${AFFILIATES.toLocaleString("en")} affiliates (PayPal / Wise / bank, EUR / USD / GBP, minimum 50.00 in each; 2 % earn below it, 5 % have no tax form, 1 % are suspended) and ${COMMISSIONS.toLocaleString("en")} approved commissions; the steps call the same functions as the manager's page.`,
@@ -194,7 +203,8 @@ try {
     `| create | ${f(createS)} | ${run.payouts.toLocaleString("en")} payouts in ${lanes.length} lanes, ${run.carriedOver.toLocaleString("en")} carried over (${check.reasons}) |`,
     `| approve | ${f(approveS)} | every lane approved (amounts frozen, reversed commissions released) |`,
     `| export | ${f(exportS)} | ${exported.files} files (PayPal parts of ≤ 5,000 rows, Wise parts of ≤ 1,000, bank, the whole run), ${exported.rows.toLocaleString("en")} lines, ${mb(exported.bytes).toFixed(1)} MB streamed; peak heap +${exported.peakHeapMb.toFixed(1)} MB |`,
-    `| paid | ${f(paidS)} | every lane marked sent, then settled: one failed payout per lane, the rest paid (${Number(check.paid_commissions).toLocaleString("en")} commissions PAID, ${check.events} payout webhooks in the outbox) |`,
+    `| paid | ${f(paidS)} | every lane marked sent, then settled: one failed payout per lane, the rest paid, ${check.events} payout webhooks in the outbox |`,
+    `| (behind it) | ${f(attachS)} | the paid payouts' ${Number(check.paid_commissions).toLocaleString("en")} commissions attached and marked PAID, 400 payouts per transaction — all done ${f(paidS + attachS)} s after the first settlement |`,
     "",
     `Invariants after the run: payouts whose amount ≠ the sum of their commissions: ${check.mismatched_payouts}; approved commissions neither paid, failed-and-returned nor carried over with a reason: ${check.unaccounted}; paid per currency (payouts) ${check.paid_totals} = (commissions) ${check.commission_totals}.`,
     "",

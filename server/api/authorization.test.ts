@@ -166,7 +166,7 @@ beforeAll(async () => {
   const batch = await db.payoutBatch.create({ data: { runId: run.id, method: "PAYPAL", currency: "USD", status: "SETTLED", payoutCount: 1, totalMinor: 1234n } });
   theirPayoutId = (
     await db.payout.create({
-      data: { runId: run.id, batchId: batch.id, affiliateId: theirs.affiliate.id, amountMinor: 1234n, currency: "USD", method: "PAYPAL", status: "PAID", recipient: theirs.affiliate.email, recipientName: theirs.affiliate.name },
+      data: { runId: run.id, batchId: batch.id, affiliateId: theirs.affiliate.id, amountMinor: 1234n, currency: "USD", method: "PAYPAL", status: "PAID", cutoff: new Date(), commissionsSettledAt: new Date(), recipient: theirs.affiliate.email, recipientName: theirs.affiliate.name },
     })
   ).id;
   theirRowsBefore = await theirRows();

@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { closeFlagsOfRefund, withoutOpenFraudFlags } from "../fraud/flags";
 import { minorToDecimal } from "../money";
+import { CLAIM } from "../payouts/claim";
 import { type ConversionFacts, commissionPayload, conversionPayload, event } from "./events";
 import { type ConversionStatus, type LogDraft, type OutboxDraft, type Queryable, insertEvents, statement, writeLog } from "./store";
 
@@ -58,7 +59,6 @@ interface LockedCommission {
   currency: string;
   calculation: string;
   paidAt: Date | null;
-  payoutId: string | null;
   /** In a payout whose batch is approved or further: its amount is on its way, so a refund is a claw-back. */
   inFrozenPayout?: boolean;
 }
@@ -142,18 +142,20 @@ async function lockSale(db: Queryable, merchantId: string, by: { id: string } | 
       [merchantId, value],
     ),
   );
-  const reserved = commissions.rows[0];
-  if (reserved?.payoutId) {
-    // The batch is read FOR SHARE: a batch approval (which freezes amounts) waits for this sale, or this sale sees
-    // it frozen. Payout steps never lock a batch while touching commissions (server/payouts/runs.ts), so no cycle.
+  const claimed = commissions.rows[0];
+  if (claimed?.status === "APPROVED") {
+    // The payout claiming it, if any (server/payouts/runs.ts), with its batch read FOR SHARE: a batch approval (which
+    // freezes amounts) waits for this sale, or this sale sees it frozen. Payout steps never lock a commission row
+    // while holding a batch lock, so no cycle.
     const batch = await db.query<{ frozen: boolean }>(
       statement(
-        `SELECT b.status NOT IN ('DRAFT', 'CANCELLED') AND p.status NOT IN ('FAILED', 'CANCELLED') AS frozen
-         FROM payouts p JOIN payout_batches b ON b.id = p."batchId" WHERE p.id = $1 FOR SHARE OF b`,
-        [reserved.payoutId],
+        `SELECT b.status NOT IN ('DRAFT', 'CANCELLED') AS frozen
+         FROM commissions c JOIN payouts p ON ${CLAIM("c", "p")} JOIN payout_batches b ON b.id = p."batchId"
+         WHERE c.id = $1 AND p.status NOT IN ('FAILED', 'CANCELLED') FOR SHARE OF b`,
+        [claimed.id],
       ),
     );
-    reserved.inFrozenPayout = batch.rows[0]?.frozen ?? false;
+    claimed.inFrozenPayout = batch.rows.some((r) => r.frozen);
   }
   const conversions = await db.query<LockedConversion>(
     statement(

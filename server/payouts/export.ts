@@ -15,6 +15,7 @@ import { Readable } from "node:stream";
 import { stringify } from "csv-stringify";
 import type pg from "pg";
 import { minorToDecimal } from "../money";
+import { CLAIM } from "./claim";
 import { type PayoutDetails, describeDetails } from "./details";
 import { PayoutError } from "./errors";
 
@@ -151,8 +152,8 @@ export async function statementFile(pool: Pool, affiliateId: string, payoutId: s
     for (;;) {
       const page = await pool.query<StatementRow>(
         `SELECT c.id, c."createdAt", c.kind, v."txnId", o.name AS offer, c."amountMinor", c.currency, c.calculation, c.status
-         FROM commissions c JOIN conversions v ON v.id = c."conversionId" JOIN offers o ON o.id = c."offerId"
-         WHERE c."payoutId" = $1 AND c.id > $2 ORDER BY c.id LIMIT ${PAGE}`,
+         FROM payouts p JOIN commissions c ON ${CLAIM("c", "p")} JOIN conversions v ON v.id = c."conversionId" JOIN offers o ON o.id = c."offerId"
+         WHERE p.id = $1 AND c.id > $2 ORDER BY c.id LIMIT ${PAGE}`,
         [payoutId, after],
       );
       for (const row of page.rows) yield row;

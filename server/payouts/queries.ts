@@ -3,6 +3,7 @@
 import { db } from "../db";
 import { getPool } from "../db";
 import { maskedDetails } from "./export";
+import { CLAIM } from "./claim";
 import { GROUPS_SQL } from "./runs";
 import { PayoutError } from "./errors";
 
@@ -106,12 +107,14 @@ export async function myStatement(affiliateId: string, payoutId: string) {
     select: { id: true, number: true, amountMinor: true, currency: true, method: true, status: true, failureReason: true, createdAt: true, sentAt: true, paidAt: true, commissionCount: true },
   });
   if (!payout) throw new PayoutError("not_found", "This payout does not exist.");
-  const commissions = await db.commission.findMany({
-    where: { payoutId, affiliateId },
-    orderBy: { createdAt: "asc" },
-    take: 200,
-    select: { id: true, kind: true, amountMinor: true, currency: true, calculation: true, status: true, createdAt: true, conversion: { select: { txnId: true } }, offer: { select: { name: true } } },
-  });
+  const { rows: commissions } = await getPool().query<{
+    id: string; kind: string; amountMinor: number; currency: string; calculation: string; status: string; createdAt: Date; txnId: string; offer: string;
+  }>(
+    `SELECT c.id, c.kind, c."amountMinor", c.currency, c.calculation, c.status, c."createdAt", v."txnId", o.name AS offer
+     FROM payouts p JOIN commissions c ON ${CLAIM("c", "p")} JOIN conversions v ON v.id = c."conversionId" JOIN offers o ON o.id = c."offerId"
+     WHERE p.id = $1 AND p."affiliateId" = $2 ORDER BY c."createdAt", c.id LIMIT 200`,
+    [payoutId, affiliateId],
+  );
   // A failed payout's commissions went back to the pool: the statement says so instead of listing nothing.
   return { payout: { ...payout, reference: `PO${payout.number}` }, commissions };
 }

@@ -5,6 +5,7 @@ import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, getPool } from "../db";
 import { callerFor, createConversion, createManager, createProgram } from "../testing/fixtures";
+import { CLAIM } from "./claim";
 import { batchFile, runFile, statementFile } from "./export";
 
 let manager: Awaited<ReturnType<typeof createManager>>;
@@ -26,23 +27,38 @@ async function affiliateWith(amounts: number[], opts: { offer?: NonNullable<Para
 /** The invariants: each approved commission of the run's affiliates is in exactly one live payout or carried over with
  * a reason; each payout's amount is the sum of its commissions. */
 async function checkInvariants(runId: string, affiliateIds: string[]) {
-  const payouts = await db.payout.findMany({ where: { runId, status: { notIn: ["CANCELLED", "FAILED"] } }, include: { commissions: true } });
+  const payouts = await db.payout.findMany({ where: { runId, status: { notIn: ["CANCELLED", "FAILED"] } } });
+  const members = new Map<string, { id: string; amountMinor: number }[]>();
+  for (const p of payouts) members.set(p.id, await commissionsOf(p.id));
   for (const p of payouts) {
-    expect(p.amountMinor).toBe(p.commissions.reduce((s, c) => s + BigInt(c.amountMinor), 0n));
-    expect(p.commissionCount).toBe(p.commissions.length);
+    expect(p.amountMinor, `payout ${p.id}`).toBe(members.get(p.id)!.reduce((s, c) => s + BigInt(c.amountMinor), 0n));
+    expect(p.commissionCount).toBe(members.get(p.id)!.length);
   }
   const carried = await db.payoutCarryover.findMany({ where: { runId } });
-  const approved = await db.commission.findMany({ where: { affiliateId: { in: affiliateIds }, status: "APPROVED" } });
+  const failed = await db.payout.findMany({ where: { runId, status: "FAILED" } });
+  const approved = await db.commission.findMany({ where: { affiliateId: { in: affiliateIds }, status: { in: ["APPROVED", "PAID"] }, kind: "COMMISSION" } });
   for (const c of approved) {
-    const inPayout = payouts.filter((p) => p.commissions.some((k) => k.id === c.id)).length;
+    const inPayout = payouts.filter((p) => members.get(p.id)!.some((k) => k.id === c.id)).length;
     const isCarried = c.payoutId === null && carried.some((k) => k.affiliateId === c.affiliateId && k.currency === c.currency && k.reason.length > 0);
-    expect(inPayout + (isCarried ? 1 : 0), `commission ${c.id}`).toBe(1);
+    if (c.status === "PAID" && inPayout === 0) continue; // paid by an earlier run
+    // A failed payout's commissions are back in the pool, for the next run.
+    const returned = c.payoutId === null && failed.some((p) => p.affiliateId === c.affiliateId && p.currency === c.currency);
+    expect(inPayout + (isCarried ? 1 : 0) + (returned ? 1 : 0), `commission ${c.id}`).toBe(1);
   }
   const batches = await db.payoutBatch.findMany({ where: { runId, status: { not: "CANCELLED" } } });
   for (const b of batches) {
     const live = payouts.filter((p) => p.batchId === b.id);
     expect(b.totalMinor).toBe(live.reduce((s, p) => s + p.amountMinor, 0n));
   }
+}
+
+/** A payout's commissions as the domain sees them (claimed while in flight, attached once paid). */
+async function commissionsOf(payoutId: string) {
+  const { rows } = await getPool().query<{ id: string; amountMinor: number }>(
+    `SELECT c.id, c."amountMinor" FROM payouts p JOIN commissions c ON ${CLAIM("c", "p")} WHERE p.id = $1`,
+    [payoutId],
+  );
+  return rows;
 }
 
 describe("payout runs with lanes", () => {
@@ -88,10 +104,13 @@ describe("payout runs with lanes", () => {
 
     // One payout fails, the rest are paid: the failed one's commissions return to the pool, untouched others paid.
     const failing = payouts.find((p) => p.affiliateId === paypal2.affiliate.id)!;
+    const paidPayoutId = () => payouts.find((p) => p.affiliateId === paypal.affiliate.id)!.id;
     await api.payouts.settle({ batchId: paypalBatch.id, settlements: [{ payout: `PO${failing.number}`, outcome: "failed", reason: "PayPal account closed" }], rest: "paid" });
     expect(await db.payout.findUniqueOrThrow({ where: { id: failing.id } })).toMatchObject({ status: "FAILED", failureReason: "PayPal account closed" });
     expect(await db.commission.findMany({ where: { affiliateId: paypal2.affiliate.id }, select: { status: true, payoutId: true } })).toEqual([{ status: "APPROVED", payoutId: null }]);
     expect((await db.commission.findMany({ where: { affiliateId: paypal.affiliate.id } })).map((c) => c.status)).toEqual(["PAID", "PAID"]);
+    await checkInvariants(created.runId, ids);
+    expect((await db.commission.findMany({ where: { affiliateId: paypal.affiliate.id } })).map((c) => c.payoutId)).toEqual([paidPayoutId(), paidPayoutId()]);
     const lanes = (await api.payouts.run({ runId: created.runId })).batches;
     expect(lanes.map((b) => [b.status, b.totalMinor])).toEqual([["SETTLED", 3050n], ["DRAFT", 5000n]]);
 

@@ -1,21 +1,28 @@
 // Payout runs, set-based: every step is a handful of SQL statements whatever the number of affiliates (no query
-// per payout, no Prisma interactive transaction).
+// per payout, no Prisma interactive transaction), and no step but the last rewrites commission rows.
 //
-//   run      one per "create": reserves every approved, unreserved commission of payable affiliates up to
-//            periodEnd; whatever it does not pay is a carry-over row with its reason.
+//   run      one per "create": a payout per payable (affiliate, currency) for their approved commissions up to the
+//            run's periodEnd; whatever it does not pay is a carry-over row with its reason.
 //   batch    one lane per (method, currency): DRAFT → APPROVED → EXPORTED → SENT → SETTLED, each on its own.
-//   payout   one per (affiliate, currency): PENDING → SENT → PAID | FAILED (its commissions return to the pool).
+//   payout   PENDING → SENT → PAID | FAILED (its commissions are simply free again for the next run).
 //
-// Amounts freeze when a batch is approved. Lock order with the refund path (server/conversions/transitions.ts):
-// a refund locks its commission, then reads the commission's batch FOR SHARE; every transaction here that changes a
-// batch's status touches no commission row, and every one that touches commissions takes no batch lock. So a
-// refund either sees the batch still DRAFT (it reverses the commission, and the approval's release step drops it)
-// or frozen (it writes a claw-back for the next run, as after a payment): money is never paid for a refunded sale,
-// and no step here can deadlock with a refund.
+// A payout *claims* its commissions instead of writing them: every APPROVED, unattached (payoutId null) commission
+// of its affiliate in its currency, approved up to its cutoff, without an open fraud flag (CLAIM below). A run
+// skips an (affiliate, currency) that has a payout in flight, so claims never overlap. Once a payout is paid, its
+// claimed commissions are attached (payoutId) and marked PAID in chunks of payouts (`attachPaidCommissions`), the
+// only step that writes one row per commission; a failed or cancelled payout just stops claiming.
+//
+// Amounts freeze when a batch is approved (recomputed from the claim in the approving transaction). Lock order with
+// the refund path (server/conversions/transitions.ts): a refund locks its commission, then reads the claiming
+// payout's batch FOR SHARE; nothing here locks a commission row while holding a batch lock. So a refund either
+// sees the batch still DRAFT (it reverses the commission, and the approval's recompute leaves it out) or frozen (it
+// writes a claw-back for the next run, as after a payment): money is never paid for a refunded sale, and no step
+// here can deadlock with a refund.
 import type pg from "pg";
 import { getPool } from "../db";
 import { inTransaction } from "../conversions/transitions";
 import { WAKE_RELAYS_SQL } from "../webhooks/wake";
+import { CLAIM, CLAIMED, IN_FLIGHT, OPEN_FLAG } from "./claim";
 import { PayoutError } from "./errors";
 
 export { PayoutError, PayoutError as PayoutRunError } from "./errors";
@@ -46,25 +53,28 @@ export interface NewRun {
   affiliateIds?: string[];
 }
 
-/** The commissions a run would take: approved, unreserved, no open fraud flag (REVIEW/HOLD wait for a manager). */
-const ELIGIBLE = `c.status = 'APPROVED' AND c."payoutId" IS NULL AND COALESCE(c."approvedAt", c."createdAt") <= $1
-  AND ($2::text[] IS NULL OR c."affiliateId" = ANY ($2))
-  AND NOT EXISTS (SELECT 1 FROM fraud_flags f WHERE f."conversionId" = c."conversionId" AND f.status = 'OPEN')`;
-
 /**
- * Per (affiliate, currency): what is waiting, and why it cannot be paid (null: it can). Used by the run and by the
- * manager's preview, so both say the same thing. $1 periodEnd, $2 affiliate ids or null.
+ * Per (affiliate, currency): what is waiting (approved, unattached, no open fraud flag — REVIEW and HOLD wait for a
+ * manager — and not claimed by a payout in flight), and why it cannot be paid (null: it can). Used by the run and
+ * by the manager's preview, so both say the same thing. $1 periodEnd, $2 affiliate ids or null.
  */
 export const GROUPS_SQL = `
 WITH policy AS (SELECT COALESCE((SELECT "payoutMinimums" FROM program_settings WHERE id = 1), '{}'::jsonb) AS mins),
+flight AS (SELECT "affiliateId", currency, max(cutoff) AS cutoff FROM payouts q WHERE ${IN_FLIGHT("q")} GROUP BY 1, 2),
 sums AS (
-  SELECT c."affiliateId", c.currency, sum(c."amountMinor")::bigint AS amount, count(*)::int AS n
-  FROM commissions c WHERE ${ELIGIBLE} GROUP BY 1, 2
+  SELECT c."affiliateId", c.currency, sum(c."amountMinor")::bigint AS amount, count(*)::int AS n, bool_or(fl.cutoff IS NOT NULL) AS in_flight
+  FROM commissions c LEFT JOIN flight fl ON fl."affiliateId" = c."affiliateId" AND fl.currency = c.currency
+  WHERE c.status = 'APPROVED' AND c."payoutId" IS NULL AND COALESCE(c."approvedAt", c."createdAt") <= $1
+    AND ($2::text[] IS NULL OR c."affiliateId" = ANY ($2))
+    AND COALESCE(c."approvedAt", c."createdAt") > COALESCE(fl.cutoff, '-infinity')
+    AND NOT ${OPEN_FLAG("c")}
+  GROUP BY 1, 2
 )
 SELECT s."affiliateId", s.currency, s.amount, s.n, a.name, a.email, a."payoutMethod" AS method,
   CASE
     WHEN NOT a.active THEN 'affiliate suspended'
     WHEN a."payoutBlocker" IS NOT NULL THEN 'not payable: ' || a."payoutBlocker"
+    WHEN s.in_flight THEN 'a payout of an earlier run is still in flight'
     WHEN s.amount <= 0 THEN 'net is not positive (claw-backs of refunded sales exceed new earnings)'
     WHEN s.amount < COALESCE((p.mins ->> s.currency)::bigint, 0) THEN 'below the minimum payout of ' || (p.mins ->> s.currency) || ' ' || s.currency || ' minor units'
   END AS reason,
@@ -93,35 +103,22 @@ export async function createPayoutRun(pool: Pool, { actorId, periodEnd = new Dat
       [runId],
     );
     if (batches.rowCount === 0) throw new PayoutError("nothing_to_pay", await nothingToPayMessage(client));
-    // The affiliate's details as they are now: later changes apply to the next run.
+    // The affiliate's details as they are now: later changes apply to the next run. The amounts are what was
+    // waiting at the grouping; approval recomputes them from the claim (a sale refunded meanwhile drops out).
     await client.query(
-      `INSERT INTO payouts ("runId", "batchId", "affiliateId", "amountMinor", currency, method, "recipientName", recipient, "recipientDetails")
-       SELECT $1, b.id, g."affiliateId", g.amount, g.currency, g.method,
+      `INSERT INTO payouts ("runId", "batchId", "affiliateId", "amountMinor", "commissionCount", currency, method, cutoff, "recipientName", recipient, "recipientDetails")
+       SELECT $1, b.id, g."affiliateId", g.amount, g.n, g.currency, g.method, $2,
               COALESCE(a."payoutDetails" ->> 'holder', a."taxInfo" ->> 'legalName', a.name),
               COALESCE(a."payoutDetails" ->> 'email', a."payoutDetails" ->> 'iban', a."payoutDetails" ->> 'accountNumber', a."payoutDetails" ->> 'recipientId', ''),
               a."payoutDetails" || jsonb_build_object('targetCurrency', a.currency)
        FROM run_groups g JOIN affiliates a ON a.id = g."affiliateId"
        JOIN payout_batches b ON b."runId" = $1 AND b.method = g.method AND b.currency = g.currency
        WHERE g.reason IS NULL`,
-      [runId],
+      [runId, periodEnd],
     );
-    onStep?.("reserving");
-    // Reserve, and take the amounts from what was reserved: a commission refunded since the grouping (the refund
-    // holds its row) is re-checked by the UPDATE and simply not ours.
-    await client.query(
-      `WITH reserved AS (
-         UPDATE commissions c SET "payoutId" = p.id
-         FROM payouts p WHERE p."runId" = $3 AND c."affiliateId" = p."affiliateId" AND c.currency = p.currency AND ${ELIGIBLE}
-         RETURNING p.id AS pid, c."amountMinor"
-       ), sums AS (SELECT pid, sum("amountMinor")::bigint AS amount, count(*)::int AS n FROM reserved GROUP BY pid)
-       UPDATE payouts p SET "amountMinor" = s.amount, "commissionCount" = s.n FROM sums s WHERE p.id = s.pid`,
-      [periodEnd, ids, runId],
-    );
-    await dropUnpayable(client, `p."runId" = $1`, [runId]);
     await refreshBatches(client, `"runId" = $1`, [runId]);
     const summary = await runSummary(client, runId);
     await audit(client, actorId, "payout_run.created", "payout_run", runId, { payouts: summary.payouts, carriedOver: summary.carriedOver });
-    if (summary.payouts === 0) throw new PayoutError("nothing_to_pay", await nothingToPayMessage(client));
     return summary;
   });
 }
@@ -134,22 +131,32 @@ async function nothingToPayMessage(client: pg.PoolClient) {
 }
 
 /**
- * Payouts (matching `where` over `payouts p`) whose amount fell to zero or below after commissions were released:
- * their remaining commissions go back to the pool, and the payout is cancelled.
+ * Recomputes the pending payouts of batch $1 from what they claim now (a commission reversed since the run was
+ * created drops out); a payout left with nothing positive to pay is cancelled. Reads commissions, locks none.
  */
-async function dropUnpayable(client: pg.PoolClient, where: string, values: unknown[]) {
+async function recomputeFromClaims(client: Pick<pg.ClientBase, "query">, batchId: string) {
   await client.query(
-    `WITH dropped AS (
-       UPDATE payouts p SET status = 'CANCELLED', "failureReason" = 'nothing left to pay after refunds'
-       WHERE ${where} AND p.status = 'PENDING' AND (p."amountMinor" <= 0 OR p."commissionCount" = 0) RETURNING p.id
+    `WITH mine AS (SELECT * FROM payouts WHERE "batchId" = $1 AND status = 'PENDING'),
+     members AS (
+       SELECT p.id, c."amountMinor" FROM mine p JOIN commissions c ON ${CLAIMED("c", "p")}
+       UNION ALL -- payouts of runs from before claims had their commissions attached
+       SELECT p.id, c."amountMinor" FROM mine p JOIN commissions c ON c."payoutId" = p.id AND c.status = 'APPROVED'
+     ),
+     s AS (
+       SELECT p.id, COALESCE(sum(m."amountMinor"), 0)::bigint AS amount, count(m.id)::int AS n
+       FROM mine p LEFT JOIN members m ON m.id = p.id GROUP BY p.id
      )
-     UPDATE commissions c SET "payoutId" = NULL FROM dropped d WHERE c."payoutId" = d.id`,
-    values,
+     UPDATE payouts p SET "amountMinor" = s.amount, "commissionCount" = s.n,
+       status = CASE WHEN s.amount <= 0 THEN 'CANCELLED'::"PayoutStatus" ELSE p.status END,
+       "failureReason" = CASE WHEN s.amount <= 0 THEN 'nothing left to pay after refunds' ELSE p."failureReason" END
+     FROM s WHERE p.id = s.id AND (p."amountMinor" <> s.amount OR p."commissionCount" <> s.n)`,
+    [batchId],
   );
+  await refreshBatches(client, `id = $1`, [batchId]);
 }
 
 /** Counts and totals of batches (matching `where` over payout_batches), from their live payouts. */
-async function refreshBatches(client: pg.PoolClient, where: string, values: unknown[]) {
+async function refreshBatches(client: Pick<pg.ClientBase, "query">, where: string, values: unknown[]) {
   await client.query(
     `UPDATE payout_batches b SET "payoutCount" = COALESCE(s.n, 0), "totalMinor" = COALESCE(s.amount, 0)
      FROM (SELECT b2.id, (SELECT count(*)::int FROM payouts p WHERE p."batchId" = b2.id AND p.status <> 'CANCELLED') AS n,
@@ -189,35 +196,19 @@ async function moveBatch(client: Pick<pg.ClientBase, "query">, batchId: string, 
 }
 
 /**
- * Approves one lane: its amounts freeze (a refund from now on becomes a claw-back in the next run), then the
- * commissions reversed before the freeze are released and the payouts recomputed.
+ * Approves one lane: its amounts freeze (recomputed from the claims in the same transaction; a refund from now on
+ * becomes a claw-back in the next run).
  */
 export async function approveBatch(pool: Pool, batchId: string, actorId: string) {
   const runId = await withTx(pool, async (client) => {
     const id = await moveBatch(client, batchId, ["DRAFT"], "APPROVED", `"approvedById" = $4, "approvedAt" = now()`, [actorId]);
+    // A refund holding this batch FOR SHARE made the UPDATE above wait for it; this statement's snapshot sees it.
+    await recomputeFromClaims(client, batchId);
     await audit(client, actorId, "payout_batch.approved", "payout_batch", batchId, {});
     return id;
   });
-  await releaseReversed(pool, batchId);
   await refreshRunStatus(pool, runId);
   return batchSummary(pool, batchId);
-}
-
-/** Idempotent: drops the batch's commissions that are no longer APPROVED (reversed before the freeze). */
-export async function releaseReversed(pool: Pool, batchId: string) {
-  await withTx(pool, async (client) => {
-    await client.query(
-      `WITH gone AS (
-         UPDATE commissions c SET "payoutId" = NULL FROM payouts p
-         WHERE p."batchId" = $1 AND p.status = 'PENDING' AND c."payoutId" = p.id AND c.status <> 'APPROVED'
-         RETURNING p.id AS pid, c."amountMinor"
-       ), sums AS (SELECT pid, sum("amountMinor")::bigint AS amount, count(*)::int AS n FROM gone GROUP BY pid)
-       UPDATE payouts p SET "amountMinor" = p."amountMinor" - s.amount, "commissionCount" = p."commissionCount" - s.n FROM sums s WHERE p.id = s.pid`,
-      [batchId],
-    );
-    await dropUnpayable(client, `p."batchId" = $1`, [batchId]);
-    await refreshBatches(client, `id = $1`, [batchId]);
-  });
 }
 
 /** The provider file was downloaded: APPROVED → EXPORTED (downloading again later is allowed, nothing changes). */
@@ -254,11 +245,11 @@ export interface Settlement {
 }
 
 /**
- * Settles sent payouts of one batch: paid ones mark their commissions PAID, failed ones (with a reason) return
- * their commissions to the pool for the next run. Payouts not SENT are refused (nothing is written). `rest: "paid"`
- * marks every other sent payout of the batch paid too.
+ * Settles sent payouts of one batch: paid or failed (with a reason; its commissions are free again for the next
+ * run). Payouts not SENT are refused (nothing is written). `rest: "paid"` marks every other sent payout of the
+ * batch paid too. The paid payouts' commissions are then attached and marked PAID, awaited unless `background`.
  */
-export async function settlePayouts(pool: Pool, batchId: string, settlements: Settlement[], actorId: string, { rest }: { rest?: "paid" } = {}) {
+export async function settlePayouts(pool: Pool, batchId: string, settlements: Settlement[], actorId: string, { rest, background = false }: { rest?: "paid"; background?: boolean } = {}) {
   const refs = settlements.map((s) => s.payout);
   const outcomes = settlements.map((s) => s.outcome);
   const reasons = settlements.map((s) => (s.outcome === "failed" ? (s.reason?.trim() || "failed at the provider") : null));
@@ -289,13 +280,12 @@ export async function settlePayouts(pool: Pool, batchId: string, settlements: Se
          UPDATE payouts p SET status = 'PAID', "paidAt" = now() FROM s WHERE p.id = s.id AND s.outcome = 'paid' AND p.status = 'SENT' RETURNING p.*
        ), failed AS (
          UPDATE payouts p SET status = 'FAILED', "failedAt" = now(), "failureReason" = s.reason FROM s WHERE p.id = s.id AND s.outcome = 'failed' AND p.status = 'SENT' RETURNING p.*
-       ), paid_commissions AS (
-         UPDATE commissions c SET status = 'PAID', "paidAt" = now(), "updatedAt" = now() FROM paid WHERE c."payoutId" = paid.id AND c.status = 'APPROVED' RETURNING 1
        ), released AS (
+         -- Payouts of runs from before claims had their commissions attached at creation: free them again.
          UPDATE commissions c SET "payoutId" = NULL, "updatedAt" = now() FROM failed WHERE c."payoutId" = failed.id RETURNING 1
        ), ${outboxCte("paid_events", "payout.paid", "paid")}, ${outboxCte("failed_events", "payout.failed", "failed")}
        SELECT (SELECT count(*)::int FROM paid) AS paid, (SELECT count(*)::int FROM failed) AS failed,
-              (SELECT count(*) FROM paid_commissions) + (SELECT count(*) FROM released) AS commissions,
+              (SELECT count(*) FROM released) AS released,
               (SELECT count(*) FROM paid_events) + (SELECT count(*) FROM failed_events) AS events, ${WAKE_RELAYS_SQL}`,
       [batchId, ids, outcomes, reasons, rest === "paid"],
     );
@@ -310,7 +300,61 @@ export async function settlePayouts(pool: Pool, batchId: string, settlements: Se
     [batchId],
   );
   await refreshRunStatus(pool, result.runId);
+  // A small settlement (≤ 400 payouts, one chunk) is finished before answering; a bigger one goes on behind the
+  // answer when `background` (the page), so a manager is not kept waiting for a million commission rows.
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM payouts WHERE "batchId" = $1 AND status = 'PAID' AND "commissionsSettledAt" IS NULL`, [batchId]);
+  if (background && rows[0]!.n > 400) attachInBackground(pool);
+  else await attachPaidCommissions(pool, { batchId });
   return { paid: result.paid, failed: result.failed };
+}
+
+let attacher: Promise<void> | null = null;
+let attachAgain = false;
+
+/** One background attacher per process (settling several lanes in a row does not start several). */
+export function attachInBackground(pool: Pool): Promise<void> {
+  if (attacher) {
+    attachAgain = true;
+    return attacher;
+  }
+  attacher = (async () => {
+    do {
+      attachAgain = false;
+      await attachPaidCommissions(pool).catch((error) => console.error("[payouts] attaching paid commissions failed (the payout job retries):", (error as Error).message));
+    } while (attachAgain);
+    attacher = null;
+  })();
+  return attacher;
+}
+
+/**
+ * Marks the commissions of paid payouts PAID and attaches them (payoutId), PAYOUTS_PER_CHUNK payouts per
+ * transaction (each a few seconds at most; SKIP LOCKED, so several callers share the work). Returns how many
+ * commissions it wrote, and whether paid payouts may be left (after `maxChunks`). Called after a settlement and by the periodic payout job (a crash midway is finished there).
+ */
+export async function attachPaidCommissions(pool: Pool, { batchId = null as string | null, payoutsPerChunk = 400, maxChunks = Infinity } = {}): Promise<{ commissions: number; more: boolean }> {
+  let total = 0;
+  for (let chunks = 0; ; chunks++) {
+    if (chunks >= maxChunks) return { commissions: total, more: true };
+    const { payouts, commissions } = await withTx(pool, async (client) => {
+      const chunk = await client.query<{ id: string }>(
+        `SELECT id FROM payouts WHERE status = 'PAID' AND "commissionsSettledAt" IS NULL AND ($1::text IS NULL OR "batchId" = $1)
+         ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [batchId, payoutsPerChunk],
+      );
+      if (chunk.rowCount === 0) return { payouts: 0, commissions: 0 };
+      const ids = chunk.rows.map((r) => r.id);
+      const written = await client.query(
+        `UPDATE commissions c SET status = 'PAID', "paidAt" = p."paidAt", "payoutId" = p.id, "updatedAt" = now()
+         FROM payouts p WHERE p.id = ANY ($1::text[]) AND c.status = 'APPROVED' AND ${CLAIM("c", "p")}`,
+        [ids],
+      );
+      await client.query(`UPDATE payouts SET "commissionsSettledAt" = now() WHERE id = ANY ($1::text[])`, [ids]);
+      return { payouts: ids.length, commissions: written.rowCount ?? 0 };
+    });
+    total += commissions;
+    if (payouts < payoutsPerChunk) return { commissions: total, more: false };
+  }
 }
 
 /** Cancels a lane that has not been sent: its payouts are cancelled and their commissions go back to the pool. */
@@ -320,6 +364,7 @@ export async function cancelBatch(pool: Pool, batchId: string, actorId: string) 
     await audit(client, actorId, "payout_batch.cancelled", "payout_batch", batchId, {});
     return id;
   });
+  // Cancelled payouts claim nothing: their commissions are free again (runs from before claims attached theirs).
   await withTx(pool, (client) =>
     client.query(
       `WITH c AS (UPDATE payouts SET status = 'CANCELLED' WHERE "batchId" = $1 AND status = 'PENDING' RETURNING id)

@@ -355,7 +355,7 @@ function buildConversions(
       payout = {
         id: randomUUID(), runId: run.id, batchId: batch.id, affiliateId: c.affiliateId, amountMinor: 0, currency: c.currency, method: affiliate.payoutMethod,
         status: "PAID", commissionCount: 0, recipientName: to.name || affiliate.name, recipient: to.recipient, recipientDetails: { ...details, targetCurrency: affiliate.currency },
-        sentAt: run.paidAt, paidAt: run.paidAt, createdAt: run.paidAt,
+        cutoff: periodEnd, commissionsSettledAt: run.paidAt, sentAt: run.paidAt, paidAt: run.paidAt, createdAt: run.paidAt,
       };
       payouts.set(key, payout);
       batch.payoutCount += 1;

@@ -87,7 +87,7 @@ async function writeProgram(client: pg.ClientBase, p: DemoProgram) {
   await bulkInsert(client, "payouts", {
     id: "text", runId: "text", batchId: "text", affiliateId: "text", amountMinor: "int8", currency: "text", method: '"PayoutMethod"',
     status: '"PayoutStatus"', commissionCount: "int4", recipientName: "text", recipient: "text", recipientDetails: "jsonb",
-    sentAt: "timestamptz", paidAt: "timestamptz", createdAt: "timestamptz",
+    cutoff: "timestamptz", commissionsSettledAt: "timestamptz", sentAt: "timestamptz", paidAt: "timestamptz", createdAt: "timestamptz",
   }, p.payouts);
   await bulkInsert(client, "commissions", {
     id: "text", conversionId: "text", affiliateId: "text", offerId: "text", amountMinor: "int4", currency: "text",

@@ -86,8 +86,8 @@ function Statement({ payoutId }: { payoutId: string }) {
                   rowKey={(c) => c.id}
                   columns={[
                     { header: "Date", cell: (c) => c.createdAt.toLocaleDateString("en-GB", { dateStyle: "medium" }) },
-                    { header: "Offer", cell: (c) => c.offer.name },
-                    { header: "Transaction", cell: (c) => <code className="text-xs">{c.conversion.txnId}</code> },
+                    { header: "Offer", cell: (c) => c.offer },
+                    { header: "Transaction", cell: (c) => <code className="text-xs">{c.txnId}</code> },
                     { header: "How", cell: (c) => <span className="text-slate-600">{c.calculation || c.kind.toLowerCase()}</span> },
                     { header: "Amount", align: "right", cell: (c) => formatMoney(c.amountMinor, c.currency) },
                   ]}

@@ -21,6 +21,8 @@ ADD COLUMN     "taxInfo" JSONB NOT NULL DEFAULT '{}';
 -- AlterTable
 ALTER TABLE "payouts" ADD COLUMN     "batchId" TEXT,
 ADD COLUMN     "commissionCount" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "commissionsSettledAt" TIMESTAMPTZ(3),
+ADD COLUMN     "cutoff" TIMESTAMPTZ(3),
 ADD COLUMN     "failedAt" TIMESTAMPTZ(3),
 ADD COLUMN     "failureReason" TEXT,
 ADD COLUMN     "number" BIGSERIAL NOT NULL,
@@ -62,10 +64,13 @@ GROUP BY p."runId", p."method", p."currency", r.status, r."approvedById", r."app
 UPDATE "payouts" p SET "batchId" = b.id,
        "status" = (CASE WHEN b.status = 'SETTLED' THEN 'PAID' ELSE 'PENDING' END)::"PayoutStatus",
        "sentAt" = b."sentAt", "paidAt" = b."settledAt",
-       "commissionCount" = (SELECT count(*)::int FROM "commissions" c WHERE c."payoutId" = p.id)
+       "commissionCount" = (SELECT count(*)::int FROM "commissions" c WHERE c."payoutId" = p.id),
+       "cutoff" = (SELECT r."periodEnd" FROM "payout_runs" r WHERE r.id = p."runId"),
+       "commissionsSettledAt" = CASE WHEN b.status = 'SETTLED' THEN b."settledAt" END
 FROM "payout_batches" b WHERE b."runId" = p."runId" AND b."method" = p."method" AND b."currency" = p."currency";
 
 ALTER TABLE "payouts" ALTER COLUMN "batchId" SET NOT NULL;
+ALTER TABLE "payouts" ALTER COLUMN "cutoff" SET NOT NULL;
 
 -- CreateTable
 CREATE TABLE "payout_carryovers" (
@@ -97,6 +102,9 @@ CREATE INDEX "payouts_batchId_number_idx" ON "payouts"("batchId", "number");
 
 -- CreateIndex
 CREATE INDEX "payouts_affiliateId_createdAt_idx" ON "payouts"("affiliateId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "payouts_affiliateId_currency_status_idx" ON "payouts"("affiliateId", "currency", "status");
 
 -- AddForeignKey
 ALTER TABLE "payout_batches" ADD CONSTRAINT "payout_batches_runId_fkey" FOREIGN KEY ("runId") REFERENCES "payout_runs"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -49,7 +49,7 @@ export const payoutsRouter = createTRPCRouter({
         rest: z.literal("paid").optional(),
       }),
     )
-    .mutation(({ ctx, input }) => asTrpc(() => settlePayouts(payoutPool(), input.batchId, input.settlements, ctx.session.user.id, { rest: input.rest }))),
+    .mutation(({ ctx, input }) => asTrpc(() => settlePayouts(payoutPool(), input.batchId, input.settlements, ctx.session.user.id, { rest: input.rest, background: true }))),
   /** A provider's result file (CSV text): marks the listed payouts paid or failed; a bad line refuses the file. */
   importResult: managerProcedure
     .input(z.object({ batchId: z.string().min(1), csv: z.string().min(1, { error: "The file is empty." }).max(5 * 1024 * 1024) }))
