@@ -195,13 +195,15 @@ try {
   const f = (s: number) => s.toFixed(2);
   const line = `payouts: ${AFFILIATES} affiliates / ${COMMISSIONS} commissions: create ${f(createS)} s, approve ${f(approveS)} s, export ${f(exportS)} s, paid ${f(paidS)} s — goal (each step ≤ ${GOAL_S} s, export memory independent of run size) ${met ? "met" : "NOT met"}; the paid payouts' commissions were all PAID ${f(paidS + attachS)} s after the first settlement`;
   const report = [
+    "## Payouts",
+    "",
     `Measured ${stamp()} on ${machine()}. The machine is shared with two other engineers' work: figures may carry their load.`,
     `Data generated inside PostgreSQL in ${genS.toFixed(0)} s: ${AFFILIATES.toLocaleString("en")} affiliates (PayPal / Wise / bank, EUR / USD / GBP, minimum 50.00 in each; 2 % earn below it, 5 % have no tax form, 1 % are suspended) and ${COMMISSIONS.toLocaleString("en")} approved commissions; the steps call the same functions as the manager's page.`,
     "",
     "| step | seconds | what it did |",
     "| --- | ---: | --- |",
     `| create | ${f(createS)} | ${run.payouts.toLocaleString("en")} payouts in ${lanes.length} lanes, ${run.carriedOver.toLocaleString("en")} carried over (${check.reasons}) |`,
-    `| approve | ${f(approveS)} | every lane approved (amounts frozen, reversed commissions released) |`,
+    `| approve | ${f(approveS)} | every lane approved: amounts recomputed from the claims and frozen |`,
     `| export | ${f(exportS)} | ${exported.files} files (PayPal parts of ≤ 5,000 rows, Wise parts of ≤ 1,000, bank, the whole run), ${exported.rows.toLocaleString("en")} lines, ${mb(exported.bytes).toFixed(1)} MB streamed; peak heap +${exported.peakHeapMb.toFixed(1)} MB |`,
     `| paid | ${f(paidS)} | every lane marked sent, then settled: one failed payout per lane, the rest paid, ${check.events} payout webhooks in the outbox |`,
     `| (behind it) | ${f(attachS)} | the paid payouts' ${Number(check.paid_commissions).toLocaleString("en")} commissions attached and marked PAID, 400 payouts per transaction — all done ${f(paidS + attachS)} s after the first settlement |`,
@@ -210,7 +212,7 @@ try {
     "",
     "`" + line + "`",
   ].join("\n");
-  writeSection("Payouts", report);
+  writeSection("## Payouts", report);
   console.log(line);
 } finally {
   await closeDb();

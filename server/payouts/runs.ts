@@ -7,7 +7,7 @@
 //   payout   PENDING → SENT → PAID | FAILED (its commissions are simply free again for the next run).
 //
 // A payout *claims* its commissions instead of writing them: every APPROVED, unattached (payoutId null) commission
-// of its affiliate in its currency, approved up to its cutoff, without an open fraud flag (CLAIM below). A run
+// of its affiliate in its currency, approved up to its cutoff, without an open fraud flag (./claim.ts). A run
 // skips an (affiliate, currency) that has a payout in flight, so claims never overlap. Once a payout is paid, its
 // claimed commissions are attached (payoutId) and marked PAID in chunks of payouts (`attachPaidCommissions`), the
 // only step that writes one row per commission; a failed or cancelled payout just stops claiming.
@@ -22,7 +22,7 @@ import type pg from "pg";
 import { getPool } from "../db";
 import { inTransaction } from "../conversions/transitions";
 import { WAKE_RELAYS_SQL } from "../webhooks/wake";
-import { CLAIM, CLAIMED, IN_FLIGHT, OPEN_FLAG } from "./claim";
+import { CLAIMED, IN_FLIGHT, OPEN_FLAG } from "./claim";
 import { PayoutError } from "./errors";
 
 export { PayoutError, PayoutError as PayoutRunError } from "./errors";
@@ -136,15 +136,14 @@ async function nothingToPayMessage(client: pg.PoolClient) {
  */
 async function recomputeFromClaims(client: Pick<pg.ClientBase, "query">, batchId: string) {
   await client.query(
-    `WITH mine AS (SELECT * FROM payouts WHERE "batchId" = $1 AND status = 'PENDING'),
-     members AS (
-       SELECT p.id, c."amountMinor" FROM mine p JOIN commissions c ON ${CLAIMED("c", "p")}
-       UNION ALL -- payouts of runs from before claims had their commissions attached
-       SELECT p.id, c."amountMinor" FROM mine p JOIN commissions c ON c."payoutId" = p.id AND c.status = 'APPROVED'
-     ),
-     s AS (
-       SELECT p.id, COALESCE(sum(m."amountMinor"), 0)::bigint AS amount, count(m.id)::int AS n
-       FROM mine p LEFT JOIN members m ON m.id = p.id GROUP BY p.id
+    // Per payout, an index scan of its affiliate's approved commissions (LATERAL: never a scan of the whole table
+    // per lane), plus those attached at creation by runs from before claims.
+    `WITH s AS (
+       SELECT p.id, (claimed.amount + attached.amount)::bigint AS amount, (claimed.n + attached.n)::int AS n
+       FROM payouts p
+       CROSS JOIN LATERAL (SELECT COALESCE(sum(c."amountMinor"), 0) AS amount, count(*) AS n FROM commissions c WHERE ${CLAIMED("c", "p")}) claimed
+       CROSS JOIN LATERAL (SELECT COALESCE(sum(c."amountMinor"), 0) AS amount, count(*) AS n FROM commissions c WHERE c."payoutId" = p.id AND c.status = 'APPROVED') attached
+       WHERE p."batchId" = $1 AND p.status = 'PENDING'
      )
      UPDATE payouts p SET "amountMinor" = s.amount, "commissionCount" = s.n,
        status = CASE WHEN s.amount <= 0 THEN 'CANCELLED'::"PayoutStatus" ELSE p.status END,
@@ -344,13 +343,20 @@ export async function attachPaidCommissions(pool: Pool, { batchId = null as stri
       );
       if (chunk.rowCount === 0) return { payouts: 0, commissions: 0 };
       const ids = chunk.rows.map((r) => r.id);
+      // Claimed (per payout an index scan of its affiliate's approved commissions), then those attached at creation
+      // by runs from before claims.
       const written = await client.query(
         `UPDATE commissions c SET status = 'PAID', "paidAt" = p."paidAt", "payoutId" = p.id, "updatedAt" = now()
-         FROM payouts p WHERE p.id = ANY ($1::text[]) AND c.status = 'APPROVED' AND ${CLAIM("c", "p")}`,
+         FROM payouts p WHERE p.id = ANY ($1::text[]) AND ${CLAIMED("c", "p")}`,
+        [ids],
+      );
+      const legacy = await client.query(
+        `UPDATE commissions c SET status = 'PAID', "paidAt" = p."paidAt", "updatedAt" = now()
+         FROM payouts p WHERE p.id = ANY ($1::text[]) AND c."payoutId" = p.id AND c.status = 'APPROVED'`,
         [ids],
       );
       await client.query(`UPDATE payouts SET "commissionsSettledAt" = now() WHERE id = ANY ($1::text[])`, [ids]);
-      return { payouts: ids.length, commissions: written.rowCount ?? 0 };
+      return { payouts: ids.length, commissions: (written.rowCount ?? 0) + (legacy.rowCount ?? 0) };
     });
     total += commissions;
     if (payouts < payoutsPerChunk) return { commissions: total, more: false };

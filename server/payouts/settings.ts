@@ -22,7 +22,7 @@ export async function myPayoutSettings(affiliateId: string) {
     tax: tax.success ? { ...tax.data, taxId: undefined, taxIdMasked: maskTail(tax.data.taxId) } : null,
     blocker: a.payoutBlocker,
     updatedAt: a.payoutDetailsUpdatedAt,
-    policy: { schedule: policy.schedule, minimums: policy.minimums },
+    policy: { schedule: policy.schedule, minimums: policy.minimums, holdingDays: policy.defaultHoldingDays },
   };
 }
 

@@ -100,7 +100,7 @@ export function PayoutSettingsForm() {
             <p className="text-sm" data-testid="payout-status">
               {s.blocker ? <Badge tone="amber">{`not payable: ${s.blocker}`}</Badge> : <Badge tone="green">payable</Badge>}
               <span className="ml-2 text-slate-500">
-                Payouts: {s.policy.schedule}
+                Payouts: {s.policy.schedule} · commissions held about {s.policy.holdingDays} days first
                 {Object.keys(s.policy.minimums).length > 0 &&
                   ` · minimum ${Object.entries(s.policy.minimums).map(([c, m]) => formatMoney(m, c)).join(", ")} (smaller balances carry over)`}
               </span>

@@ -72,7 +72,7 @@ export function PayoutPolicyForm() {
                 </button>
               </div>
             </div>
-            <LabeledInput label="Default holding period (days)" hint="New offers start with it; each offer keeps its own.">
+            <LabeledInput label="Default holding period (days)" hint="The program default affiliates are told; each offer keeps its own holding period (Rates).">
               <input name="defaultHoldingDays" value={holding} inputMode="numeric" onChange={(e) => setHolding(e.target.value)} className={inputClass} />
             </LabeledInput>
             <LabeledInput label="Payout schedule" hint="Shown to affiliates, e.g. “monthly, NET-15”.">
