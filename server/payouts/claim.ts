@@ -2,7 +2,13 @@
 // the APPROVED, unattached commissions of its affiliate in its currency approved up to its cutoff, without an open
 // fraud flag, for as long as it is in flight; once paid they are attached (payoutId) and PAID. See ./runs.ts.
 
-export const OPEN_FLAG = (c: string) => `EXISTS (SELECT 1 FROM fraud_flags f WHERE f."conversionId" = ${c}."conversionId" AND f.status = 'OPEN')`;
+/**
+ * Commission `c`'s conversion has an open fraud flag. An uncorrelated IN: PostgreSQL hashes the (few) flagged
+ * conversions once per statement instead of probing fraud_flags once per commission (NOT EXISTS did that: ~3 µs a
+ * commission, seconds at a million).
+ */
+export const OPEN_FLAG = (c: string) =>
+  `${c}."conversionId" IN (SELECT f."conversionId" FROM fraud_flags f WHERE f.status = 'OPEN' AND f."conversionId" IS NOT NULL)`;
 
 /** A payout that still claims commissions (not yet attached) or may still be paid. */
 export const IN_FLIGHT = (p: string) => `(${p}.status IN ('PENDING', 'SENT') OR (${p}.status = 'PAID' AND ${p}."commissionsSettledAt" IS NULL))`;

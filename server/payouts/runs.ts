@@ -346,13 +346,16 @@ export async function attachPaidCommissions(pool: Pool, { batchId = null as stri
       // Claimed (per payout an index scan of its affiliate's approved commissions), then those attached at creation
       // by runs from before claims.
       const written = await client.query(
-        `UPDATE commissions c SET status = 'PAID', "paidAt" = p."paidAt", "payoutId" = p.id, "updatedAt" = now()
-         FROM payouts p WHERE p.id = ANY ($1::text[]) AND ${CLAIMED("c", "p")}`,
+        `UPDATE commissions c SET status = 'PAID', "paidAt" = x."paidAt", "payoutId" = x.pid, "updatedAt" = now()
+         FROM (SELECT p.id AS pid, p."paidAt", k.id AS cid FROM payouts p
+               CROSS JOIN LATERAL (SELECT c.id FROM commissions c WHERE ${CLAIMED("c", "p")}) k
+               WHERE p.id = ANY ($1::text[])) x
+         WHERE c.id = x.cid`,
         [ids],
       );
       const legacy = await client.query(
         `UPDATE commissions c SET status = 'PAID', "paidAt" = p."paidAt", "updatedAt" = now()
-         FROM payouts p WHERE p.id = ANY ($1::text[]) AND c."payoutId" = p.id AND c.status = 'APPROVED'`,
+         FROM payouts p WHERE c."payoutId" = ANY ($1::text[]) AND c.status = 'APPROVED' AND p.id = c."payoutId"`,
         [ids],
       );
       await client.query(`UPDATE payouts SET "commissionsSettledAt" = now() WHERE id = ANY ($1::text[])`, [ids]);
