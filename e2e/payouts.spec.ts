@@ -13,8 +13,8 @@ test("an affiliate fills in payout and tax details; a manager pays the PayPal la
   // A bank account with a wrong IBAN is refused with the reason; then PayPal and a W-8BEN are saved.
   await affiliate.getByLabel("Method").selectOption("BANK_TRANSFER");
   await affiliate.getByLabel("Account holder").fill("Petal Post GmbH");
-  await affiliate.getByLabel("IBAN").fill("DE89 3704 0044 0532 0130 01");
-  await affiliate.getByLabel("BIC").fill("COBADEFFXXX");
+  await affiliate.getByRole("textbox", { name: "IBAN", exact: true }).fill("DE89 3704 0044 0532 0130 01");
+  await affiliate.getByRole("textbox", { name: "BIC", exact: true }).fill("COBADEFFXXX");
   await affiliate.getByRole("button", { name: "Save payout settings" }).click();
   await expect(affiliate.getByText("This IBAN is not valid (its check digits do not match).")).toBeVisible();
 
