@@ -3,14 +3,18 @@
 import client from "prom-client";
 import { startPostbacks } from "../conversions";
 import { startFraudEngine } from "../fraud";
+import { startCompactor } from "../reporting/compactor";
 import { startClickTracking } from "../tracking";
+import { startClickPartitionMaintenance } from "../tracking/click-partitions";
 import { metrics } from "./metrics";
 import type { HotRoute } from "./types";
 
 export async function startHotPaths(): Promise<HotRoute[]> {
   // The process itself: CPU, memory, event-loop lag, garbage-collection pauses (what a slow p99 comes from).
   if (!client.register.getSingleMetric("process_cpu_user_seconds_total")) client.collectDefaultMetrics();
+  await startClickPartitionMaintenance(); // months ahead exist before the first click is written
   const clicks = await startClickTracking();
   await startFraudEngine(); // before postbacks are served: conversions are judged with rebuilt counters
+  startCompactor();
   return [...clicks.routes, ...startPostbacks(), { prefix: "/metrics", methods: ["GET"], handle: metrics }];
 }
