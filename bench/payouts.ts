@@ -6,6 +6,7 @@
 // marked sent, then settled with one failure per lane and the rest paid, as the page does it: the commissions are
 // attached and marked PAID behind the settlement, timed separately). Then the invariants are checked in SQL.
 // Goal: each step ≤ 5 s; the export's memory does not grow with the run (keyset pages + a streamed CSV).
+import os from "node:os";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import v8 from "node:v8";
@@ -160,6 +161,7 @@ try {
     process.exit(0);
   }
 
+  const loadBefore = os.loadavg()[0]!;
   const [run, createS] = await time(() => runs.createPayoutRun(pool, { actorId: "bench-manager" }));
   console.log(`[bench] create ${createS.toFixed(2)} s: ${run.payouts} payouts, ${run.carriedOver} carried over`);
   const lanes = await batches(run.runId);
@@ -197,7 +199,7 @@ try {
   const report = [
     "## Payouts",
     "",
-    `Measured ${stamp()} on ${machine()}. The machine is shared with two other engineers' work: figures may carry their load.`,
+    `Measured ${stamp()} on ${machine()}. The machine is shared with two other engineers' work (1-min load average ${loadBefore.toFixed(1)} before the steps, ${os.loadavg()[0]!.toFixed(1)} after, on 2 cores): figures carry their load.`,
     `Data generated inside PostgreSQL in ${genS.toFixed(0)} s: ${AFFILIATES.toLocaleString("en")} affiliates (PayPal / Wise / bank, EUR / USD / GBP, minimum 50.00 in each; 2 % earn below it, 5 % have no tax form, 1 % are suspended) and ${COMMISSIONS.toLocaleString("en")} approved commissions; the steps call the same functions as the manager's page.`,
     "",
     "| step | seconds | what it did |",
