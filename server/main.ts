@@ -17,6 +17,7 @@ import { env } from "./env";
 import { startHotPaths } from "./http/routes";
 import { closeServer, createAppServer } from "./http/server";
 import { onShutdown, shutdown } from "./lifecycle";
+import { startPayoutJob } from "./payouts/job";
 import { startServerRelay } from "./webhooks/start";
 import { DEMO_LOGINS, seedIfEmpty } from "../prisma/seed";
 
@@ -54,6 +55,7 @@ async function start() {
   if (stopping) return;
   server = createAppServer({ routes, next: nextHandler });
   await startServerRelay();
+  startPayoutJob();
   if (stopping) return;
   await new Promise<void>((resolve) => server!.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;

@@ -10,6 +10,7 @@ const AFFILIATE: NavItem[] = [
   { href: "/affiliate", label: "Earnings" },
   { href: "/affiliate/links", label: "Links" },
   { href: "/affiliate/conversions", label: "Conversions" },
+  { href: "/affiliate/payouts", label: "Payouts" },
 ];
 
 const MANAGER: NavItem[] = [

@@ -43,6 +43,8 @@ export async function listAffiliates(db: Db, input: z.output<typeof affiliateLis
         email: true,
         active: true,
         createdAt: true,
+        payoutMethod: true,
+        payoutBlocker: true,
         user: { select: { email: true } },
         _count: { select: { links: { where: { active: true } } } },
       },

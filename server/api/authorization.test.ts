@@ -142,6 +142,7 @@ let theirs: Awaited<ReturnType<typeof createProgram>>;
 let theirConversion: Awaited<ReturnType<typeof createConversion>>;
 let theirEndpoint: Awaited<ReturnType<typeof createWebhookEndpoint>>;
 let theirDeliveryId: string;
+let theirPayoutId: string;
 /** The other owner's rows as they were before any call: nothing may change them. */
 let theirRowsBefore: unknown;
 let manager: Awaited<ReturnType<typeof createManager>>;
@@ -160,6 +161,14 @@ beforeAll(async () => {
       data: { endpointId: theirEndpoint.id, eventId: `evt_${theirEndpoint.id}`, eventType: "conversion.created", payload: {}, status: "FAILED", nextAttemptAt: null },
     })
   ).id;
+  // A paid payout of theirs (with its run and lane), for the affiliates' statement and the payout procedures.
+  const run = await db.payoutRun.create({ data: { periodEnd: new Date(), createdById: theirs.affiliate.user.id, status: "PAID" } });
+  const batch = await db.payoutBatch.create({ data: { runId: run.id, method: "PAYPAL", currency: "USD", status: "SETTLED", payoutCount: 1, totalMinor: 1234n } });
+  theirPayoutId = (
+    await db.payout.create({
+      data: { runId: run.id, batchId: batch.id, affiliateId: theirs.affiliate.id, amountMinor: 1234n, currency: "USD", method: "PAYPAL", status: "PAID", cutoff: new Date(), commissionsSettledAt: new Date(), recipient: theirs.affiliate.email, recipientName: theirs.affiliate.name },
+    })
+  ).id;
   theirRowsBefore = await theirRows();
   users = { AFFILIATE: mine.affiliate.user, MANAGER: manager, MERCHANT: mine.merchantUser };
   foreignIds = {
@@ -172,6 +181,7 @@ beforeAll(async () => {
       user: theirs.affiliate.user.id,
       endpoint: theirEndpoint.id,
       delivery: theirDeliveryId,
+      payout: theirPayoutId,
     },
     linkId: theirs.link.id,
   };
@@ -192,6 +202,7 @@ function theirRows() {
     db.offer.findUniqueOrThrow({ where: { id: theirs.offer.id } }),
     db.merchant.findUniqueOrThrow({ where: { id: theirs.merchant.id } }),
     db.affiliate.findUniqueOrThrow({ where: { id: theirs.affiliate.id } }),
+    db.payout.findUniqueOrThrow({ where: { id: theirPayoutId } }),
   ]);
 }
 

@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db";
 import type { FraudVerdict } from "../fraud";
-import { PayoutRunError, approvePayoutRun, createPayoutRun, markPayoutRunPaid } from "../payouts/runs";
+import { getPool } from "../db";
+import { PayoutRunError, approveBatch, createPayoutRun, markBatchSent, settlePayouts } from "../payouts/runs";
+import { payRun as payAll } from "../payouts/testing";
 import { callerFor, clickIdFor, createManager, createProgram, unique } from "../testing/fixtures";
 import { approveCommissions } from "./approval";
 import { commissionStatusLabel } from "./labels";
@@ -20,11 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function payRun(affiliateId: string) {
-  const run = await createPayoutRun(db, { actorId: manager.id, affiliateIds: [affiliateId] });
-  await approvePayoutRun(db, run.runId, manager.id);
-  return markPayoutRunPaid(db, run.runId, manager.id);
-}
+const payRun = (affiliateId: string) => payAll(manager.id, [affiliateId]);
 
 describe("lifecycle", () => {
   it("pays a sale, claws it back after a refund, and nets the claw-back in the next run", async () => {
@@ -36,7 +34,7 @@ describe("lifecycle", () => {
 
     expect(await approveCommissions(db, [first.id], manager.id)).toMatchObject({ approved: [first.id] });
     const run1 = await payRun(affiliate.id);
-    expect(run1.totals).toEqual([{ currency: "EUR", amountMinor: 1500 }]);
+    expect(run1.totals).toEqual([{ currency: "EUR", amountMinor: 1500n }]);
     expect(await db.commission.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "PAID", paidAt: expect.any(Date) });
 
     const refund = await api.get({ ...sale, status: "refunded" });
@@ -45,7 +43,7 @@ describe("lifecycle", () => {
     expect(adjustment).toMatchObject({ amountMinor: -1500, currency: "EUR", status: "APPROVED", payoutId: null });
 
     // Nothing but the claw-back to pay: no run, the claw-back waits.
-    await expect(createPayoutRun(db, { actorId: manager.id, affiliateIds: [affiliate.id] })).rejects.toBeInstanceOf(PayoutRunError);
+    await expect(createPayoutRun(getPool(), { actorId: manager.id, affiliateIds: [affiliate.id] })).rejects.toBeInstanceOf(PayoutRunError);
 
     // The affiliate sees the paid commission and the claw-back against it.
     const mine = await callerFor(affiliate.user).conversions.mine({});
@@ -57,10 +55,10 @@ describe("lifecycle", () => {
     const next = await api.get({ ...sale, txn_id: unique("life"), amount: "250.00", status: "approved" });
     expect(next.status).toBe(200);
     const run2 = await payRun(affiliate.id);
-    expect(run2.totals).toEqual([{ currency: "EUR", amountMinor: 3750 - 1500 }]);
+    expect(run2.totals).toEqual([{ currency: "EUR", amountMinor: 3750n - 1500n }]);
     expect(await db.commission.findUniqueOrThrow({ where: { id: adjustment.id } })).toMatchObject({ status: "PAID" });
     const payouts = await db.payout.findMany({ where: { affiliateId: affiliate.id }, orderBy: { createdAt: "asc" } });
-    expect(payouts.map((p) => p.amountMinor)).toEqual([1500, 2250]);
+    expect(payouts.map((p) => p.amountMinor)).toEqual([1500n, 2250n]);
     const events = await db.outboxEvent.findMany({ where: { merchantId: merchant.id, type: "commission.reversed" } });
     expect(events).toEqual([expect.objectContaining({ payload: expect.objectContaining({ commission: expect.objectContaining({ status: "paid" }), adjustment: expect.objectContaining({ amount_minor: -1500 }) }) })]);
   });
@@ -96,5 +94,49 @@ describe("lifecycle", () => {
     // Nothing left for fraud review to decide about this sale.
     const queue = await callerFor(manager).fraud.queue();
     expect(JSON.stringify(queue)).not.toContain(commission.id);
+  });
+
+  it("keeps a sale under fraud review unpayable even when the postback says approved, until a manager releases it", async () => {
+    const { merchant, affiliate, link } = await createProgram();
+    const sale = { token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id: unique("review"), status: "approved" };
+    verdict = { score: 40, decision: "REVIEW", reason: "many sales from one IP", flags: [{ code: "ip_velocity", severity: 40, explanation: "5 sales", evidence: {} }] };
+    let created;
+    try {
+      created = await api.get(sale);
+    } finally {
+      verdict = null;
+    }
+    expect(created.status).toBe(200);
+    const commission = await db.commission.findFirstOrThrow({ where: { conversionId: created.body.conversion_id } });
+    expect(commission).toMatchObject({ status: "PENDING", approvedAt: null });
+    // A repeated approval, and the holding period passing, leave it pending while its flags are open.
+    await api.get(sale);
+    await db.commission.update({ where: { id: commission.id }, data: { holdUntil: new Date(Date.now() - 1000) } });
+    await expect(createPayoutRun(getPool(), { actorId: manager.id, affiliateIds: [affiliate.id] })).rejects.toBeInstanceOf(PayoutRunError);
+    // Even an APPROVED row with an open flag (written by any other path) is not taken by a run.
+    await db.commission.update({ where: { id: commission.id }, data: { status: "APPROVED", approvedAt: new Date(Date.now() - 1000) } });
+    await expect(createPayoutRun(getPool(), { actorId: manager.id, affiliateIds: [affiliate.id] })).rejects.toBeInstanceOf(PayoutRunError);
+    await db.fraudFlag.updateMany({ where: { conversionId: created.body.conversion_id }, data: { status: "RELEASED" } });
+    expect((await payRun(affiliate.id)).totals).toEqual([{ currency: "EUR", amountMinor: BigInt(commission.amountMinor) }]);
+  });
+
+  it("turns a refund of a commission in an approved (frozen) payout into a claw-back for the next run", async () => {
+    const { merchant, affiliate, link } = await createProgram();
+    const sale = { token: merchant.postbackToken, click_id: clickIdFor(link.id), txn_id: unique("frozen"), status: "approved" };
+    await api.get(sale);
+    const commission = await db.commission.findFirstOrThrow({ where: { affiliateId: affiliate.id } });
+    await db.commission.update({ where: { id: commission.id }, data: { approvedAt: new Date(Date.now() - 1000) } });
+    const pool = getPool();
+    const run = await createPayoutRun(pool, { actorId: manager.id, affiliateIds: [affiliate.id] });
+    const batch = await db.payoutBatch.findFirstOrThrow({ where: { runId: run.runId } });
+    await approveBatch(pool, batch.id, manager.id);
+
+    const refund = await api.get({ ...sale, status: "refunded" });
+    expect(refund.body.message).toContain("adjustment goes to the affiliate's next payout");
+    // The frozen payout still pays the commission; the claw-back waits for the next run.
+    await markBatchSent(pool, batch.id, manager.id);
+    await settlePayouts(pool, batch.id, [], manager.id, { rest: "paid" });
+    expect(await db.commission.findUniqueOrThrow({ where: { id: commission.id } })).toMatchObject({ status: "PAID" });
+    expect(await db.commission.findFirstOrThrow({ where: { affiliateId: affiliate.id, kind: "ADJUSTMENT" } })).toMatchObject({ amountMinor: -commission.amountMinor, status: "APPROVED", payoutId: null });
   });
 });

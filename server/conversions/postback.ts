@@ -218,16 +218,20 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
   conversion.fraudScore = verdict.score;
   conversion.fraudDecision = verdict.decision;
   const held = verdict.decision === "HOLD";
+  // A commission under fraud review (REVIEW, its flags open) is never payable before a manager decides, whatever
+  // status the merchant sends: it stays PENDING, and the approval job and merchant approvals skip it while its
+  // flags are open (server/fraud/flags.ts). A manager's release approves it.
+  const approvedNow = !held && verdict.decision !== "REVIEW" && conversion.status === "APPROVED";
   const payable: NewCommission = {
     id: randomUUID(),
     amountMinor: commission.amountMinor,
     currency: commission.currency,
-    status: held ? "HELD" : conversion.status === "APPROVED" ? "APPROVED" : "PENDING",
+    status: held ? "HELD" : approvedNow ? "APPROVED" : "PENDING",
     calculation: commission.calculation,
     fxRateId: commission.fxRateId,
     holdUntil: holdUntil(at, context.holding_days ?? 0),
     heldReason: held ? (verdict.reason ?? "flagged by fraud checks") : null,
-    approvedAt: !held && conversion.status === "APPROVED" ? at : null,
+    approvedAt: approvedNow ? at : null,
   };
 
   const commissionFacts = { ...payable, kind: "COMMISSION" as const, conversionId: conversion.id, txnId: conversion.txnId, affiliateId: conversion.affiliateId, offerId: conversion.offerId };

@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { closeFlagsOfRefund, withoutOpenFraudFlags } from "../fraud/flags";
 import { minorToDecimal } from "../money";
+import { CLAIM } from "../payouts/claim";
 import { type ConversionFacts, commissionPayload, conversionPayload, event } from "./events";
 import { type ConversionStatus, type LogDraft, type OutboxDraft, type Queryable, insertEvents, statement, writeLog } from "./store";
 
@@ -58,6 +59,8 @@ interface LockedCommission {
   currency: string;
   calculation: string;
   paidAt: Date | null;
+  /** In a payout whose batch is approved or further: its amount is on its way, so a refund is a claw-back. */
+  inFrozenPayout?: boolean;
 }
 
 /** Merchant approval (status=approved): the conversion, and its commission unless fraud checks hold it. */
@@ -103,7 +106,7 @@ export async function refundConversion(client: pg.PoolClient, merchantId: string
     };
     const events: OutboxDraft[] = [event("conversion.reversed", { ...conversionPayload(facts), reversed_at: at.toISOString() })];
     let message = "Refunded: the conversion is reversed.";
-    if (commission?.status === "PAID") {
+    if (commission?.status === "PAID" || (commission?.status === "APPROVED" && commission.inFrozenPayout)) {
       const adjustment = await insertClawback(client, conversion, commission, at);
       message = `Refunded after payment: a ${minorToDecimal(adjustment.amountMinor, adjustment.currency)} ${adjustment.currency} adjustment goes to the affiliate's next payout.`;
       events.push(
@@ -132,13 +135,28 @@ async function lockSale(db: Queryable, merchantId: string, by: { id: string } | 
   const [column, value] = "id" in by ? ["id", by.id] : ['"txnId"', by.txnId];
   const commissions = await db.query<LockedCommission>(
     statement(
-      `SELECT k.id, k.status, k."amountMinor", k.currency, k.calculation, k."paidAt"
+      `SELECT k.id, k.status, k."amountMinor", k.currency, k.calculation, k."paidAt", k."payoutId"
        FROM commissions k JOIN conversions v ON v.id = k."conversionId"
        WHERE v."merchantId" = $1 AND v.${column} = $2 AND k.kind = 'COMMISSION'
        FOR UPDATE OF k`,
       [merchantId, value],
     ),
   );
+  const claimed = commissions.rows[0];
+  if (claimed?.status === "APPROVED") {
+    // The payout claiming it, if any (server/payouts/runs.ts), with its batch read FOR SHARE: a batch approval (which
+    // freezes amounts) waits for this sale, or this sale sees it frozen. Payout steps never lock a commission row
+    // while holding a batch lock, so no cycle.
+    const batch = await db.query<{ frozen: boolean }>(
+      statement(
+        `SELECT b.status NOT IN ('DRAFT', 'CANCELLED') AS frozen
+         FROM commissions c JOIN payouts p ON ${CLAIM("c", "p")} JOIN payout_batches b ON b.id = p."batchId"
+         WHERE c.id = $1 AND p.status NOT IN ('FAILED', 'CANCELLED') FOR SHARE OF b`,
+        [claimed.id],
+      ),
+    );
+    claimed.inFrozenPayout = batch.rows.some((r) => r.frozen);
+  }
   const conversions = await db.query<LockedConversion>(
     statement(
       `SELECT id, status, "offerId", "affiliateId", "linkId", "clickId", "clickedAt", "txnId", event, "customerId",
@@ -174,7 +192,7 @@ async function insertClawback(db: Queryable, conversion: LockedConversion, paid:
     kind: "ADJUSTMENT" as const,
     amountMinor: -paid.amountMinor,
     status: "APPROVED",
-    calculation: `claw-back of commission ${paid.id} (${minorToDecimal(paid.amountMinor, paid.currency)} ${paid.currency}, paid ${paid.paidAt?.toISOString().slice(0, 10) ?? "earlier"}): the sale was refunded`,
+    calculation: `claw-back of commission ${paid.id} (${minorToDecimal(paid.amountMinor, paid.currency)} ${paid.currency}, ${paid.paidAt ? `paid ${paid.paidAt.toISOString().slice(0, 10)}` : "in a payout already on its way"}): the sale was refunded`,
     holdUntil: at,
   };
   // (conversionId, kind) is unique: a conversion is refunded once, so it gets at most one claw-back.

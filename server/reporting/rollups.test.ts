@@ -11,7 +11,7 @@ import type { FraudVerdict } from "../fraud";
 import { approveCommissions, approveDueCommissions } from "../conversions/approval";
 import { type PostbackClient, passAll, startPostbackServer } from "../conversions/testing";
 import { decideCommissions } from "../fraud/review";
-import { approvePayoutRun, createPayoutRun, markPayoutRunPaid } from "../payouts/runs";
+import { payRun } from "../payouts/testing";
 import { clickIdFor, createAffiliate, createLink, createManager, createProgram, unique } from "../testing/fixtures";
 import { pgClickWriter } from "../tracking/click-writer";
 import type { ClickRecord } from "../tracking/redirect";
@@ -120,11 +120,7 @@ async function apply(program: Program, ops: Op[]) {
         break;
       case "payout": {
         const affiliateIds = [...new Set(program.links.map((l) => l.affiliateId))];
-        const run = await createPayoutRun(db, { actorId: managerId, affiliateIds }).catch(() => null); // nothing payable: refused
-        if (run) {
-          await approvePayoutRun(db, run.runId, managerId);
-          await markPayoutRunPaid(db, run.runId, managerId);
-        }
+        await payRun(managerId, affiliateIds).catch(() => null); // nothing payable: refused
         break;
       }
       case "compact":

@@ -7,6 +7,7 @@ import type { Prisma } from "../db";
 import { type Tier, computeCommission } from "../conversions/commission";
 // The same seeded generator the fraud simulations use (mulberry32), so the demo looks the same on every machine.
 import { seededRandom } from "../fraud/simulate";
+import { type PayoutDetails, payoutBlocker, recipientOf } from "../payouts/details";
 
 export const DEMO_POSTBACK_TOKEN = "demo-token";
 export const DEMO_SLUG = "demo";
@@ -80,7 +81,7 @@ export function buildDemoProgram({ now, linkIds, signClick, passwordHash, seed =
   const nowMs = now.getTime();
   const id = () => randomUUID();
 
-  const settings = { id: 1, name: "Bloom & Stack Partner Program", updatedAt: now };
+  const settings = { id: 1, name: "Bloom & Stack Partner Program", payoutMinimums: { EUR: 1000, USD: 1000 }, payoutSchedule: "monthly, NET-15", updatedAt: now };
 
   const bloom = { id: id(), name: "Bloom & Co.", defaultCurrency: "EUR", token: DEMO_POSTBACK_TOKEN };
   const stackwise = { id: id(), name: "Stackwise", defaultCurrency: "USD", token: `pbt_demo_${randomUUID()}` };
@@ -109,13 +110,28 @@ export function buildDemoProgram({ now, linkIds, signClick, passwordHash, seed =
     { id: id(), offerId: offerRows[0].id, minConversions: 50, cpaAmountMinor: 1200, revshareBps: null },
   ];
 
+  // Complete payout details and tax forms (W-8BEN for the EUR affiliates, W-9 for the US ones), except the last
+  // affiliate: it has no tax form on file, so managers see it as "not payable" and its earnings carry over.
   const affiliates: Prisma.AffiliateCreateManyInput[] = AFFILIATES.map(([name, payoutMethod, currency], i) => {
     const email = i === 0 ? "affiliate@demo.test" : `${slugify(name)}@partners.example`;
-    const payoutDetails =
+    const us = currency === "USD";
+    const payoutDetails: PayoutDetails =
       payoutMethod === "BANK_TRANSFER"
-        ? { holder: name, iban: `DE${String(89370400440532013000n + BigInt(i * 7919)).padStart(20, "0")}` }
-        : { email };
-    return { id: id(), name, email, payoutMethod, payoutDetails, currency, createdAt: new Date(nowMs - (90 - i) * DAY) };
+        ? us
+          ? { method: "BANK_TRANSFER", scheme: "ACCOUNT", holder: name, accountNumber: String(40_000_000 + i * 7919), routingNumber: "021000021" }
+          : { method: "BANK_TRANSFER", scheme: "IBAN", holder: name, iban: germanIban(String(370_400_440_532_013_000n + BigInt(i * 7919))), bic: "COBADEFFXXX" }
+        : payoutMethod === "WISE"
+          ? { method: "WISE", scheme: "EMAIL", holder: name, email }
+          : { method: "PAYPAL", email };
+    const taxInfo =
+      i === AFFILIATES.length - 1
+        ? {}
+        : us
+          ? { form: "W9" as const, legalName: `${name} LLC`, country: "US", taxId: `12-${String(3_456_700 + i)}`, signedAt: "2026-01-15" }
+          : { form: "W8BEN" as const, legalName: `${name} GmbH`, country: "DE", taxId: `DE${String(123_456_700 + i)}`, signedAt: "2026-01-15" };
+    const taxForm = "form" in taxInfo ? taxInfo.form : null;
+    const payoutBlockerText = payoutBlocker(payoutMethod, payoutDetails, taxInfo);
+    return { id: id(), name, email, payoutMethod, payoutDetails, currency, taxForm, taxInfo, payoutBlocker: payoutBlockerText, createdAt: new Date(nowMs - (90 - i) * DAY) };
   });
 
   // Florist-minded affiliates promote Bloom, tech ones Stackwise; everyone gets a varied mix.
@@ -319,20 +335,44 @@ function buildConversions(
     });
   }
 
-  // One payout per affiliate and currency, for what the run paid.
-  const method = new Map(affiliates.map((a) => [a.id!, a.payoutMethod]));
-  const payouts = new Map<string, Prisma.PayoutCreateManyInput & { id: string; amountMinor: number }>();
+  // One payout per affiliate and currency, for what the run paid, in one settled batch per method and currency.
+  const byId = new Map(affiliates.map((a) => [a.id!, a]));
+  const payouts = new Map<string, Prisma.PayoutCreateManyInput & { id: string; amountMinor: number; batchId: string; commissionCount: number }>();
+  const batches = new Map<string, Prisma.PayoutBatchCreateManyInput & { id: string; payoutCount: number; totalMinor: number }>();
   for (const c of commissions.filter((c) => c.status === "PAID")) {
     const key = `${c.affiliateId}|${c.currency}`;
     let payout = payouts.get(key);
     if (!payout) {
-      payout = { id: randomUUID(), runId: run.id, affiliateId: c.affiliateId, amountMinor: 0, currency: c.currency, method: method.get(c.affiliateId)!, createdAt: run.paidAt };
+      const affiliate = byId.get(c.affiliateId)!;
+      const laneKey = `${affiliate.payoutMethod}|${c.currency}`;
+      let batch = batches.get(laneKey);
+      if (!batch) {
+        batch = { id: randomUUID(), runId: run.id, method: affiliate.payoutMethod, currency: c.currency, status: "SETTLED", payoutCount: 0, totalMinor: 0, approvedById: managerId, approvedAt: periodEnd, exportedAt: run.paidAt, sentAt: run.paidAt, settledAt: run.paidAt, createdAt: periodEnd };
+        batches.set(laneKey, batch);
+      }
+      const details = affiliate.payoutDetails as PayoutDetails;
+      const to = recipientOf(details);
+      payout = {
+        id: randomUUID(), runId: run.id, batchId: batch.id, affiliateId: c.affiliateId, amountMinor: 0, currency: c.currency, method: affiliate.payoutMethod,
+        status: "PAID", commissionCount: 0, recipientName: to.name || affiliate.name, recipient: to.recipient, recipientDetails: { ...details, targetCurrency: affiliate.currency },
+        cutoff: periodEnd, commissionsSettledAt: run.paidAt, sentAt: run.paidAt, paidAt: run.paidAt, createdAt: run.paidAt,
+      };
       payouts.set(key, payout);
+      batch.payoutCount += 1;
     }
     payout.amountMinor += c.amountMinor;
+    payout.commissionCount += 1;
+    batches.get(`${payout.method}|${c.currency}`)!.totalMinor += c.amountMinor;
     c.payoutId = payout.id;
   }
-  return { conversions, commissions, payoutRun: run, payouts: [...payouts.values()] };
+  return { conversions, commissions, payoutRun: run, payoutBatches: [...batches.values()], payouts: [...payouts.values()] };
+}
+
+/** A German IBAN (bank code + account, 18 digits) with its mod-97 check digits. */
+function germanIban(bban: string): string {
+  const digits = bban.padStart(18, "0");
+  const remainder = BigInt(`${digits}131400`) % 97n; // "DE" = 13 14, check digits 00
+  return `DE${String(98n - remainder).padStart(2, "0")}${digits}`;
 }
 
 /**

@@ -46,8 +46,8 @@ export async function seedDemoProgram(
 
 async function writeProgram(client: pg.ClientBase, p: DemoProgram) {
   await client.query(
-    `INSERT INTO program_settings (id, name, "updatedAt") VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-    [p.settings.id, p.settings.name, p.settings.updatedAt],
+    `INSERT INTO program_settings (id, name, "payoutMinimums", "payoutSchedule", "updatedAt") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+    [p.settings.id, p.settings.name, JSON.stringify(p.settings.payoutMinimums), p.settings.payoutSchedule, p.settings.updatedAt],
   );
   const merchants = p.merchants.map((m) => ({ id: m.id, name: m.name, defaultCurrency: m.defaultCurrency, ...postbackTokenFields(m.token) }));
   await bulkInsert(client, "merchants", { id: "text", name: "text", defaultCurrency: "text", postbackTokenHash: "text", postbackTokenPrefix: "text" }, merchants);
@@ -58,7 +58,8 @@ async function writeProgram(client: pg.ClientBase, p: DemoProgram) {
   await bulkInsert(client, "fx_rates", { id: "text", base: "text", quote: "text", rate: "numeric", asOf: "date" }, p.fxRates);
   await bulkInsert(client, "commission_tiers", { id: "text", offerId: "text", minConversions: "int4", cpaAmountMinor: "int4" }, p.tiers);
   await bulkInsert(client, "affiliates", {
-    id: "text", name: "text", email: "text", payoutMethod: '"PayoutMethod"', payoutDetails: "jsonb", currency: "text", createdAt: "timestamptz",
+    id: "text", name: "text", email: "text", payoutMethod: '"PayoutMethod"', payoutDetails: "jsonb", currency: "text", taxForm: '"TaxForm"',
+    taxInfo: "jsonb", payoutBlocker: "text", createdAt: "timestamptz",
   }, p.affiliates);
   await bulkInsert(client, "links", {
     id: "int4", slug: "text", affiliateId: "text", offerId: "text", destinationUrl: "text", active: "bool", createdAt: "timestamptz", updatedAt: "timestamptz",
@@ -79,8 +80,14 @@ async function writeProgram(client: pg.ClientBase, p: DemoProgram) {
     id: "text", status: '"PayoutRunStatus"', periodEnd: "timestamptz", createdById: "text", approvedById: "text",
     approvedAt: "timestamptz", paidAt: "timestamptz", createdAt: "timestamptz",
   }, [p.payoutRun]);
+  await bulkInsert(client, "payout_batches", {
+    id: "text", runId: "text", method: '"PayoutMethod"', currency: "text", status: '"PayoutBatchStatus"', payoutCount: "int4", totalMinor: "int8",
+    approvedById: "text", approvedAt: "timestamptz", exportedAt: "timestamptz", sentAt: "timestamptz", settledAt: "timestamptz", createdAt: "timestamptz",
+  }, p.payoutBatches);
   await bulkInsert(client, "payouts", {
-    id: "text", runId: "text", affiliateId: "text", amountMinor: "int4", currency: "text", method: '"PayoutMethod"', createdAt: "timestamptz",
+    id: "text", runId: "text", batchId: "text", affiliateId: "text", amountMinor: "int8", currency: "text", method: '"PayoutMethod"',
+    status: '"PayoutStatus"', commissionCount: "int4", recipientName: "text", recipient: "text", recipientDetails: "jsonb",
+    cutoff: "timestamptz", commissionsSettledAt: "timestamptz", sentAt: "timestamptz", paidAt: "timestamptz", createdAt: "timestamptz",
   }, p.payouts);
   await bulkInsert(client, "commissions", {
     id: "text", conversionId: "text", affiliateId: "text", offerId: "text", amountMinor: "int4", currency: "text",

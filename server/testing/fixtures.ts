@@ -67,7 +67,18 @@ export async function createAffiliate(opts: Partial<Prisma.AffiliateUncheckedCre
   const name = fields.name ?? unique("Affiliate");
   const email = fields.email ?? `${name.toLowerCase()}@test.local`;
   const affiliate = await db.affiliate.create({
-    data: { payoutMethod: "PAYPAL", payoutDetails: { email }, currency: "EUR", ...fields, name, email },
+    // Payable by default: PayPal details and a W-8BEN on file (tests of the tax gate override payoutBlocker).
+    data: {
+      payoutMethod: "PAYPAL",
+      payoutDetails: { method: "PAYPAL", email },
+      currency: "EUR",
+      taxForm: "W8BEN",
+      taxInfo: { form: "W8BEN", legalName: name, country: "DE", taxId: "DE123456789", signedAt: "2026-01-15" },
+      payoutBlocker: null,
+      ...fields,
+      name,
+      email,
+    },
   });
   const user = withUser ? await createUser({ role: "AFFILIATE", affiliateId: affiliate.id, email }) : null;
   return { ...affiliate, user };

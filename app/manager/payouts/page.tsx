@@ -10,7 +10,7 @@ export default async function PayoutsPage() {
     <HydrateClient>
       <PageHeader
         title="Payouts"
-        description="Approved commissions are paid in runs: create a run, check and approve it, then mark it paid once the money is sent. Claw-backs of refunded sales are netted in the affiliate's next run."
+        description="A run pays every payable affiliate's approved commissions in lanes, one per method and currency: approve a lane, download its PayPal, Wise or bank file, mark it sent, then settle each payout (upload the provider's result file or mark payouts paid or failed). Affiliates without complete payout details and tax form, below the minimum, or suspended are carried over with the reason."
       />
       <PayoutRuns />
     </HydrateClient>

@@ -8,6 +8,7 @@ import { ActionButton } from "~/components/ui/action-button";
 import { FormMessage, LabeledInput, SearchForm, inputClass, issuesByField } from "~/components/ui/form";
 import { Badge, Card, EmptyState } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
+import { PAYOUT_METHOD_LABEL } from "~/server/payouts/details";
 import { DataTable } from "~/components/ui/table";
 import type { RouterOutputs } from "~/server/api/types";
 
@@ -80,6 +81,10 @@ export function AffiliateAccounts() {
                   { header: "Login", cell: (a) => a.login ?? <span className="text-slate-400">no login</span> },
                   { header: "Live links", align: "right", cell: (a) => (a.active ? a.activeLinks : <span className="text-slate-400">0 of {a.activeLinks}</span>) },
                   { header: "Joined", cell: (a) => joined(a.createdAt) },
+                  {
+                    header: "Payouts",
+                    cell: (a) => (a.payoutBlocker ? <span className="text-xs text-amber-800">not payable: {a.payoutBlocker}</span> : <span className="text-xs text-slate-600">{PAYOUT_METHOD_LABEL[a.payoutMethod]}</span>),
+                  },
                   { header: "Status", cell: (a) => (a.active ? <Badge tone="green">active</Badge> : <Badge tone="red">suspended</Badge>) },
                   {
                     header: "",

@@ -1,34 +1,38 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTRPC } from "~/components/trpc/client";
-import { ActionButton } from "~/components/ui/action-button";
 import { Badge, Card, EmptyState, Stat } from "~/components/ui/page";
 import { QueryState, Skeleton } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
 import { formatMoney } from "~/server/money";
-import { PAYOUT_METHOD_LABEL } from "~/server/payouts/plan";
+import { RunDetails } from "./run-details";
 
-const STATUS_TONE = { DRAFT: "amber", APPROVED: "blue", PAID: "green", CANCELLED: "gray" } as const;
+export const RUN_TONE = { DRAFT: "amber", APPROVED: "blue", PAID: "green", CANCELLED: "gray" } as const;
+const RUN_LABEL = { DRAFT: "draft", APPROVED: "in progress", PAID: "paid", CANCELLED: "cancelled" } as const;
 
-type Totals = { currency: string; amountMinor: number }[];
-const formatTotals = (totals: Totals) => (totals.length ? totals.map((t) => formatMoney(t.amountMinor, t.currency)).join(" · ") : "—");
+type Totals = { currency: string; amountMinor: bigint }[];
+export const formatTotals = (totals: Totals) => (totals.length ? totals.map((t) => formatMoney(t.amountMinor, t.currency)).join(" · ") : "—");
 
 export function PayoutRuns() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const payable = useQuery(trpc.payouts.payable.queryOptions());
+  const preview = useQuery(trpc.payouts.payable.queryOptions());
   const runs = useQuery(trpc.payouts.runs.queryOptions());
   const [openRun, setOpenRun] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.payouts.pathKey() });
-  const mutationOptions = { onSuccess: () => (setError(null), refresh()), onError: (e: { message: string }) => setError(e.message) };
-  const create = useMutation(trpc.payouts.create.mutationOptions({ ...mutationOptions, onSuccess: (r) => (setOpenRun(r.runId), mutationOptions.onSuccess()) }));
-  const approve = useMutation(trpc.payouts.approve.mutationOptions(mutationOptions));
-  const markPaid = useMutation(trpc.payouts.markPaid.mutationOptions(mutationOptions));
-  const cancel = useMutation(trpc.payouts.cancel.mutationOptions(mutationOptions));
-  const busy = create.isPending || approve.isPending || markPaid.isPending || cancel.isPending;
+  const create = useMutation(
+    trpc.payouts.create.mutationOptions({
+      onSuccess: (r) => {
+        setError(null);
+        setOpenRun(r.runId);
+        void refresh();
+      },
+      onError: (e) => setError(e.message),
+    }),
+  );
+  const waiting = preview.data?.payable.reduce((n, p) => n + p.commissions, 0) ?? 0;
 
   return (
     <div className="space-y-6">
@@ -38,11 +42,11 @@ export function PayoutRuns() {
         </div>
       )}
       <Card
-        title="Waiting to be paid"
+        title="Next run"
         actions={
           <button
             type="button"
-            disabled={busy || !payable.data?.length}
+            disabled={create.isPending || !preview.data?.payable.length}
             onClick={() => create.mutate({})}
             className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
           >
@@ -50,18 +54,46 @@ export function PayoutRuns() {
           </button>
         }
       >
-        <QueryState query={payable}>
-          {(rows) =>
-            rows.length === 0 ? (
-              <EmptyState title="Nothing to pay">Approved commissions appear here until a run includes them.</EmptyState>
-            ) : (
-              <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-                {rows.map((r) => (
-                  <Stat key={r.currency} testId={`payable-${r.currency}`} label={`Payable ${r.currency}`} value={formatMoney(r.amountMinor, r.currency)} hint={`${r.commissions} approved commissions`} />
-                ))}
-              </div>
-            )
-          }
+        {create.isPending && <CreateProgress commissions={waiting} />}
+        <QueryState query={preview}>
+          {(p) => (
+            <div className="space-y-5">
+              {p.payable.length === 0 ? (
+                <EmptyState title="Nothing to pay">Approved commissions of payable affiliates appear here until a run includes them.</EmptyState>
+              ) : (
+                <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+                  {p.payable.map((r) => (
+                    <Stat
+                      key={r.currency}
+                      testId={`payable-${r.currency}`}
+                      label={`Payable ${r.currency}`}
+                      value={formatMoney(r.amountMinor, r.currency)}
+                      hint={`${r.affiliates.toLocaleString("en")} affiliates · ${r.commissions.toLocaleString("en")} commissions`}
+                    />
+                  ))}
+                </div>
+              )}
+              {p.notPayableCount > 0 && (
+                <div>
+                  <h3 className="mb-2 text-sm font-semibold text-slate-800">
+                    Not payable ({p.notPayableCount.toLocaleString("en")}): carried over by the next run until this changes
+                  </h3>
+                  <div className="px-5 py-5">
+                    <DataTable
+                      label="Not payable"
+                      rows={p.notPayable}
+                      rowKey={(r) => `${r.affiliateId}-${r.currency}`}
+                      columns={[
+                        { header: "Affiliate", cell: (r) => <span className="font-medium text-slate-900">{r.name}</span> },
+                        { header: "Waiting", align: "right", cell: (r) => formatMoney(r.amountMinor, r.currency) },
+                        { header: "Reason", cell: (r) => <span className="text-amber-800">{r.reason}</span> },
+                      ]}
+                    />
+                  </div>
+                </div>
+              )}
+            </div>
+          )}
         </QueryState>
       </Card>
 
@@ -77,30 +109,17 @@ export function PayoutRuns() {
                 rowKey={(r) => r.id}
                 columns={[
                   { header: "Created", cell: (r) => r.createdAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }) },
-                  { header: "Status", cell: (r) => <Badge tone={STATUS_TONE[r.status]}>{r.status.toLowerCase()}</Badge> },
-                  { header: "Affiliates", align: "right", cell: (r) => r.payoutCount },
+                  { header: "Status", cell: (r) => <Badge tone={RUN_TONE[r.status]}>{RUN_LABEL[r.status]}</Badge> },
+                  { header: "Lanes", cell: (r) => r.batches.length },
+                  { header: "Payouts", align: "right", cell: (r) => r.payoutCount.toLocaleString("en") },
+                  { header: "Carried over", align: "right", cell: (r) => r.carriedOver.toLocaleString("en") },
                   { header: "Total", align: "right", cell: (r) => formatTotals(r.totals) },
                   {
-                    header: "Actions",
+                    header: "Details",
                     cell: (r) => (
-                      <div className="flex flex-wrap gap-2">
-                        <button type="button" className="text-sm font-medium text-indigo-700 hover:underline" onClick={() => setOpenRun(openRun === r.id ? null : r.id)}>
-                          {openRun === r.id ? "Hide" : "Details"}
-                        </button>
-                        {r.status === "DRAFT" && (
-                          <ActionButton label="Approve" disabled={busy} onClick={() => approve.mutate({ runId: r.id })} />
-                        )}
-                        {r.status === "APPROVED" && (
-                          <ActionButton
-                            label="Mark paid"
-                            disabled={busy}
-                            onClick={() => confirm("Mark this run paid? Its commissions become paid.") && markPaid.mutate({ runId: r.id })}
-                          />
-                        )}
-                        {(r.status === "DRAFT" || r.status === "APPROVED") && (
-                          <ActionButton label="Cancel" tone="red" disabled={busy} onClick={() => confirm("Cancel this run? Its commissions go back to payable.") && cancel.mutate({ runId: r.id })} />
-                        )}
-                      </div>
+                      <button type="button" className="text-sm font-medium text-indigo-700 hover:underline" onClick={() => setOpenRun(openRun === r.id ? null : r.id)}>
+                        {openRun === r.id ? "Hide" : "Open"}
+                      </button>
                     ),
                   },
                 ]}
@@ -114,30 +133,22 @@ export function PayoutRuns() {
   );
 }
 
-function RunDetails({ runId }: { runId: string }) {
-  const trpc = useTRPC();
-  const run = useQuery(trpc.payouts.run.queryOptions({ runId }));
+/** Creating a run on a large program takes seconds: say what is happening and for how long. */
+function CreateProgress({ commissions }: { commissions: number }) {
+  const [seconds, setSeconds] = useState(0);
+  useEffect(() => {
+    const started = Date.now();
+    const timer = setInterval(() => setSeconds(Math.floor((Date.now() - started) / 1000)), 250);
+    return () => clearInterval(timer);
+  }, []);
   return (
-    <Card title="Payouts in this run">
-      <QueryState query={run}>
-        {(r) =>
-          r.payouts.length === 0 ? (
-            <EmptyState title="This run pays nobody" />
-          ) : (
-            <DataTable
-              label="Payouts in run"
-              rows={r.payouts}
-              rowKey={(p) => p.id}
-              columns={[
-                { header: "Affiliate", cell: (p) => <span className="font-medium text-slate-900">{p.affiliate.name}</span> },
-                { header: "Method", cell: (p) => PAYOUT_METHOD_LABEL[p.method] },
-                { header: "Commissions", align: "right", cell: (p) => p._count.commissions },
-                { header: "Amount", align: "right", cell: (p) => formatMoney(p.amountMinor, p.currency) },
-              ]}
-            />
-          )
-        }
-      </QueryState>
-    </Card>
+    <div role="status" aria-label="Creating payout run" className="mb-4 rounded-md border border-indigo-200 bg-indigo-50 px-4 py-3 text-sm text-indigo-900">
+      <p>
+        Reserving {commissions.toLocaleString("en")} approved commissions into lanes… {seconds > 0 && `${seconds} s`}
+      </p>
+      <div className="mt-2 h-1.5 overflow-hidden rounded bg-indigo-100">
+        <div className="h-full w-1/3 animate-[progress_1.2s_ease-in-out_infinite] rounded bg-indigo-500" style={{ animationName: "pulse" }} />
+      </div>
+    </div>
   );
 }
