@@ -2,7 +2,11 @@
 // Each feature module adds its routes here; `startHotPaths` runs once at boot, after migrations.
 import client from "prom-client";
 import { startPostbacks } from "../conversions";
+import { getPool } from "../db";
+import { env } from "../env";
 import { startFraudEngine } from "../fraud";
+import { startLive } from "../live";
+import { liveStreamRoute } from "../live/route";
 import { startClickTracking } from "../tracking";
 import { metrics } from "./metrics";
 import type { HotRoute } from "./types";
@@ -12,5 +16,7 @@ export async function startHotPaths(): Promise<HotRoute[]> {
   if (!client.register.getSingleMetric("process_cpu_user_seconds_total")) client.collectDefaultMetrics();
   const clicks = await startClickTracking();
   await startFraudEngine(); // before postbacks are served: conversions are judged with rebuilt counters
-  return [...clicks.routes, ...startPostbacks(), { prefix: "/metrics", methods: ["GET"], handle: metrics }];
+  const postbacks = startPostbacks();
+  await startLive({ pool: getPool(), databaseUrl: env().DATABASE_URL });
+  return [...clicks.routes, ...postbacks, liveStreamRoute(), { prefix: "/metrics", methods: ["GET"], handle: metrics }];
 }
