@@ -141,7 +141,7 @@ export class LiveHub {
       const params: unknown[] = [after.toString(), upTo.toString(), max];
       if (scope.role === "AFFILIATE") params.push(scope.affiliateId);
       if (scope.role === "MERCHANT") params.push(scope.merchantId);
-      const result = await this.pool.query<RawRow>(`${SELECT} WHERE id > $1 AND id <= $2 ${where} ORDER BY id DESC LIMIT $3`, params);
+      const result = await this.pool.query<RawRow>(`${SELECT} WHERE id > $1 AND id <= $2 ${where} ORDER BY live_events.id DESC LIMIT $3`, params);
       rows = result.rows.reverse();
     }
     if (rows.length > max) rows = rows.slice(-max);
@@ -178,7 +178,7 @@ export class LiveHub {
 
   private async read(): Promise<void> {
     for (;;) {
-      const { rows } = await this.pool.query<RawRow>(`${SELECT} WHERE id > $1 ORDER BY id LIMIT $2`, [this.delivered.toString(), this.opts.readLimit]);
+      const { rows } = await this.pool.query<RawRow>(`${SELECT} WHERE id > $1 ORDER BY live_events.id LIMIT $2`, [this.delivered.toString(), this.opts.readLimit]);
       this.status.connected = true;
       this.status.lastError = null;
       this.status.lastReadAt = Date.now();

@@ -144,6 +144,25 @@ describe("live events", () => {
     }
   });
 
+  it("orders ids as numbers when a batch crosses a power of ten (9 → 10, 99 → 100, …)", async () => {
+    const pool = getPool();
+    const { rows } = await pool.query<{ last: string }>(`SELECT last_value::text AS last FROM live_events_id_seq`);
+    const next = 10n ** BigInt(rows[0]!.last.length + 1);
+    await pool.query(`SELECT setval('live_events_id_seq', $1)`, [(next - 3n).toString()]);
+    await pool.query(`INSERT INTO live_events (kind, data) VALUES ('payout', '{}')`);
+    const hub = await new LiveHub({ pool, gapMs: 60_000, pollMs: 60_000 }).start();
+    const seen = collect(hub, { role: "MANAGER" });
+    try {
+      await pool.query(`INSERT INTO live_events (kind, data) SELECT 'payout', '{}' FROM generate_series(1, 5)`);
+      await hub.settle();
+      const ids = seen.events.map((e) => BigInt(e.id)).filter((id) => id >= next - 1n && id <= next + 3n);
+      expect(ids).toEqual([next - 1n, next, next + 1n, next + 2n, next + 3n]);
+    } finally {
+      seen.stop();
+      await hub.stop();
+    }
+  });
+
   it("a hole left by a rolled-back transaction is passed after the wait", async () => {
     const hub = new LiveHub({ pool: getPool(), gapMs: 300, pollMs: 50 });
     await hub.start();

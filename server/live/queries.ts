@@ -38,7 +38,7 @@ export async function recentActivity(pool: pg.Pool, now = Date.now()): Promise<R
     pool.query<LiveRow>(
       `SELECT id::text AS id, kind, "affiliateId", "merchantId", data, (extract(epoch FROM "createdAt") * 1000)::float8 AS at
          FROM live_events WHERE kind IN ('postback', 'fraud.flag') AND id <= $1 AND "createdAt" >= to_timestamp($2)
-        ORDER BY id DESC LIMIT 200`,
+        ORDER BY live_events.id DESC LIMIT 200`,
       [cursor, from],
     ),
   ]);

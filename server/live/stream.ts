@@ -35,7 +35,8 @@ export async function* liveEvents(hub: LiveHub, scope: LiveScope, lastEventId: s
     if (lastEventId !== null) {
       const missed = await hub.since(scope, lastEventId);
       cursor = BigInt(missed.lastId);
-      if (missed.events.length) yield tracked(missed.lastId, JSON.stringify(missed.events));
+      // even when nothing was missed: the client learns the stream is up (and its cursor)
+      yield tracked(missed.lastId, JSON.stringify(missed.events));
     } else {
       yield tracked(cursor.toString(), "[]"); // the starting cursor, so even a quiet stream resumes exactly
     }
