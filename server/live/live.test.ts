@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPool } from "../db";
 import { env } from "../env";
 import { startPostbackServer, type PostbackClient } from "../conversions/testing";
-import { clickIdFor, createProgram } from "../testing/fixtures";
+import { clickIdFor, createClicks, createConversion, createProgram } from "../testing/fixtures";
 import { type ServerProcess, startServerProcess } from "../testing/server-process";
 import { emitClick, deliverClickEvents } from "../tracking/click-events";
 import { ClickSummaries } from "./clicks";
 import type { LiveEvent, LiveScope } from "./events";
 import { LiveHub } from "./hub";
+import { affiliateToday } from "./queries";
 import { liveEvents } from "./stream";
 
 type Program = Awaited<ReturnType<typeof createProgram>>;
@@ -255,6 +256,20 @@ describe("live events", () => {
       seen.stop();
       await summaries.stop();
     }
+  });
+});
+
+describe("an affiliate's day so far", () => {
+  it("counts today's clicks, conversions and unreversed commission, by currency, and nothing of yesterday", async () => {
+    const p = await createProgram();
+    const yesterday = new Date(Date.now() - 86_400_000 - 60_000);
+    await createClicks(p.link, 3);
+    await createClicks(p.link, 5, { at: yesterday });
+    await createConversion(p.link, { commission: { amountMinor: 1_250 } });
+    await createConversion(p.link, { commission: { amountMinor: 999, status: "REVERSED" } });
+    await createConversion(p.link, { at: yesterday, commission: { amountMinor: 7_000 } });
+    const today = await affiliateToday(getPool(), p.affiliate.id);
+    expect(today).toMatchObject({ clicks: 3, conversions: 2, commission: [{ currency: "EUR", amountMinor: 1_250n }] });
   });
 });
 
