@@ -33,6 +33,11 @@ export interface HubOptions {
   readLimit?: number;
   /** Recent rows kept in memory, for resumes without a query. */
   ringSize?: number;
+  /**
+   * Reads start at most this often: under a high event rate, wake-ups within it are one read and one batch per
+   * subscriber (fewer socket writes per event), at the cost of at most this much latency.
+   */
+  batchMs?: number;
   log?: (line: string) => void;
 }
 
@@ -62,6 +67,8 @@ export class LiveHub {
   private listener: pg.Client | null = null;
   private pollTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private lastReadStart = 0;
   private gapTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private backoffMs = 200;
@@ -72,7 +79,7 @@ export class LiveHub {
 
   constructor(options: HubOptions) {
     this.pool = options.pool;
-    this.opts = { pollMs: 1_000, gapMs: 1_000, readLimit: 5_000, ringSize: 20_000, log: console.log, ...options };
+    this.opts = { pollMs: 1_000, gapMs: 1_000, readLimit: 5_000, ringSize: 20_000, batchMs: 25, log: console.log, ...options };
   }
 
   /** Starts after the newest row (subscribers get what happens from now on, plus what they resume). */
@@ -151,10 +158,20 @@ export class LiveHub {
   /** Reads now (also what NOTIFY and the poll call); concurrent calls coalesce into one more read. */
   wake(): void {
     if (this.stopped) return;
-    if (this.reading) {
+    if (this.reading || this.batchTimer) {
       this.again = true;
       return;
     }
+    const wait = this.lastReadStart + this.opts.batchMs - Date.now();
+    if (wait > 0) {
+      this.batchTimer = setTimeout(() => {
+        this.batchTimer = undefined;
+        this.again = false;
+        this.wake();
+      }, wait);
+      return;
+    }
+    this.lastReadStart = Date.now();
     this.reading = this.read()
       .catch((error: Error) => {
         if (this.status.connected) this.opts.log(`[live] reading events failed: ${error.message}`);
@@ -163,7 +180,7 @@ export class LiveHub {
       })
       .finally(() => {
         this.reading = null;
-        if (this.again) {
+        if (this.again && !this.batchTimer) {
           this.again = false;
           this.wake();
         }
@@ -173,7 +190,11 @@ export class LiveHub {
   /** Resolves once everything committed before the call has been read (tests). */
   async settle(): Promise<void> {
     this.wake();
-    while (this.reading) await this.reading;
+    for (;;) {
+      if (this.reading) await this.reading;
+      else if (this.batchTimer) await new Promise((r) => setTimeout(r, this.opts.batchMs));
+      else return;
+    }
   }
 
   private async read(): Promise<void> {
@@ -279,6 +300,7 @@ export class LiveHub {
     this.stopped = true;
     clearInterval(this.pollTimer);
     clearInterval(this.pruneTimer);
+    clearTimeout(this.batchTimer);
     clearTimeout(this.gapTimer);
     clearTimeout(this.reconnectTimer);
     this.subscribers.clear();
