@@ -79,7 +79,7 @@ export class LiveHub {
 
   constructor(options: HubOptions) {
     this.pool = options.pool;
-    this.opts = { pollMs: 1_000, gapMs: 1_000, readLimit: 5_000, ringSize: 20_000, batchMs: 25, log: console.log, ...options };
+    this.opts = { pollMs: 1_000, gapMs: 1_000, readLimit: 5_000, ringSize: 20_000, batchMs: 100, log: console.log, ...options };
   }
 
   /** Starts after the newest row (subscribers get what happens from now on, plus what they resume). */
