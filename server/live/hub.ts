@@ -192,7 +192,7 @@ export class LiveHub {
     this.wake();
     for (;;) {
       if (this.reading) await this.reading;
-      else if (this.batchTimer) await new Promise((r) => setTimeout(r, this.opts.batchMs));
+      else if (this.batchTimer || this.gapTimer || this.gapSince !== null) await new Promise((r) => setTimeout(r, 10));
       else return;
     }
   }
