@@ -182,7 +182,7 @@ async function main() {
         const txn = kind === "retry" && ceilingTxns.length ? ceilingTxns[(i * 7919) % ceilingTxns.length]! : `${prefix}-${i}-${randomUUID()}`;
         const click = clickFor(i);
         const monthStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
-        const context = (await store.readContext(client, { tokenHash: hash, txnId: txn, clickId: click, clickLinkId: links[i % links.length]!, customerId: null, monthStart, day: at.toISOString().slice(0, 10), currency: "EUR", touchLinkIds: [] }))!;
+        const context = (await store.readContext(client, { tokenHash: hash, txnId: txn, clickId: click, clickLinkId: links[i % links.length]!, clickedAt: null, customerId: null, monthStart, day: at.toISOString().slice(0, 10), currency: "EUR", touchLinkIds: [] }))!;
         if (context.existing_id) {
           await store.writeLog(client, logRow("DUPLICATE", context.existing_id, i));
           return "duplicate" as const;

@@ -40,6 +40,10 @@ const schema = z.object({
   /** Full reload of the link cache, the safety net behind LISTEN/NOTIFY. */
   LINK_RESYNC_MS: z.coerce.number().int().min(100).default(30_000),
   /** Fraud checks in the conversion path ("off" passes every conversion: benchmarks' baseline, emergencies). */
+  /** Clicks older than this are dropped a whole month at a time (server/tracking/click-partitions.ts). */
+  CLICK_RETENTION_DAYS: z.coerce.number().int().min(31).default(400),
+  /** How often the rollups' deltas are folded (server/reporting/compactor.ts); reads are exact either way. */
+  ROLLUP_COMPACT_MS: z.coerce.number().int().min(50).default(1_000),
   FRAUD_CHECKS: z.enum(["on", "off"]).default("on"),
   /**
    * Demo data on an empty database at start: "auto" seeds the embedded database and any database outside

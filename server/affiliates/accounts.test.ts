@@ -98,3 +98,29 @@ describe("affiliate suspension", () => {
     expect((await api.manager.affiliates({ search: tag, status: "suspended" })).affiliates.map((a) => a.id)).toEqual([suspended.id]);
   });
 });
+
+describe("affiliate choices (forms pick among thousands by searching)", () => {
+  it("lists at most 50 matches by name, says how many match, and always includes the selected one", async () => {
+    const tag = unique("Picker");
+    const created = [];
+    for (let i = 0; i < 55; i++) created.push(await createAffiliate({ name: `${tag} ${String(i).padStart(2, "0")}` }));
+    const page = await api.manager.affiliateChoices({ search: tag });
+    expect(page.total).toBe(55);
+    expect(page.shown).toBe(50);
+    expect(page.choices.map((c) => c.name)).toEqual(created.slice(0, 50).map((a) => a.name));
+
+    const last = created.at(-1)!;
+    const withSelected = await api.manager.affiliateChoices({ search: tag, selected: last.id });
+    expect(withSelected.choices[0]).toEqual({ id: last.id, name: last.name });
+    expect(withSelected.choices).toHaveLength(51);
+
+    const one = await api.manager.affiliateChoices({ search: `${tag} 07` });
+    expect(one).toMatchObject({ total: 1, choices: [{ id: created[7]!.id }] });
+  });
+
+  it("refuses a search longer than 100 characters, and is for managers only", async () => {
+    await expect(api.manager.affiliateChoices({ search: "x".repeat(101) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const affiliate = await createAffiliate();
+    await expect(callerFor(affiliate.user!).manager.affiliateChoices({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});

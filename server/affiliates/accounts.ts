@@ -13,6 +13,12 @@ export const affiliateListInput = z.object({
   status: z.enum(["all", "active", "suspended"]).default("all"),
 });
 
+export const affiliateChoicesInput = z.object({
+  search: z.string().trim().max(100).optional(),
+  /** Always included (the value a form holds), whatever the search. */
+  selected: z.string().min(1).max(100).optional(),
+});
+
 export const setAffiliateActiveInput = z.object({
   affiliateId: z.string().min(1).max(100),
   active: z.boolean(),
@@ -47,6 +53,24 @@ export async function listAffiliates(db: Db, input: z.output<typeof affiliateLis
   ]);
   const affiliates = rows.map(({ user, _count, ...a }) => ({ ...a, login: user?.email ?? null, activeLinks: _count.links }));
   return { affiliates, total };
+}
+
+const CHOICES = 50;
+
+/**
+ * Affiliates to pick from in a form or a filter: the first 50 by name matching the search (name or email), plus the
+ * selected one. A program has thousands: forms search, they never list them all.
+ */
+export async function affiliateChoices(db: Db, input: z.output<typeof affiliateChoicesInput>) {
+  const q = input.search;
+  const where: Prisma.AffiliateWhereInput = q ? { OR: [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q, mode: "insensitive" } }] } : {};
+  const [rows, total, selected] = await Promise.all([
+    db.affiliate.findMany({ where, select: { id: true, name: true }, orderBy: [{ name: "asc" }, { id: "asc" }], take: CHOICES }),
+    db.affiliate.count({ where }),
+    input.selected ? db.affiliate.findUnique({ where: { id: input.selected }, select: { id: true, name: true } }) : null,
+  ]);
+  const choices = selected && !rows.some((r) => r.id === selected.id) ? [selected, ...rows] : rows;
+  return { choices, total, shown: rows.length };
 }
 
 /** Suspends or reactivates an affiliate; a call that changes nothing writes nothing. */

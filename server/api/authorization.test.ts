@@ -288,7 +288,7 @@ describe("owner scoping of the foundation's procedures", () => {
     await createConversion(link, { commission: { amountMinor: 700, status: "PAID" } });
     await createConversion(theirs.link, { commission: { amountMinor: 99_999, status: "APPROVED" } });
     const api = callerFor(mine.affiliate.user);
-    expect(await api.affiliate.earnings()).toEqual([{ currency: "EUR", pending: 1000, held: 0, approved: 2500, paid: 700, reversed: 0 }]);
+    expect(await api.affiliate.earnings()).toEqual([{ currency: "EUR", pending: 1000n, held: 0n, approved: 2500n, paid: 700n, reversed: 0n }]);
     const links = await api.links.mine();
     expect(links.map((l) => l.id)).toEqual([link.id]);
     expect(links[0]!.conversions30d).toBe(3);

@@ -144,6 +144,7 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
     txnId: params.txn_id,
     clickId: click ? params.click_id! : null,
     clickLinkId: click?.linkId ?? null,
+    clickedAt: click?.clickedAt ?? null,
     customerId: params.customer_id ?? null,
     monthStart: monthStart(at),
     day,

@@ -138,13 +138,10 @@ export async function listCommissions(db: Db, filter: CommissionFilter) {
   return paginate(rows, limit);
 }
 
-/** Who can be filtered on (managers' dropdowns). */
+/** Merchants to filter on (managers' dropdowns; affiliates are searched: manager.affiliateChoices). */
 export async function conversionFilterOptions(db: Db) {
-  const [affiliates, merchants] = await Promise.all([
-    db.affiliate.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } }),
-    db.merchant.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } }),
-  ]);
-  return { affiliates, merchants };
+  const merchants = await db.merchant.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
+  return { merchants };
 }
 
 /**

@@ -75,9 +75,10 @@ export interface ContextRow {
 export interface ContextQuery {
   tokenHash: string;
   txnId: string;
-  /** The presented click id (verified) and its link. */
+  /** The presented click id (verified), its link and its time (the id's; the click row's createdAt). */
   clickId: string | null;
   clickLinkId: number | null;
+  clickedAt: Date | null;
   customerId: string | null;
   /** First instant of the month (UTC): volume tiers count from there. */
   monthStart: Date;
@@ -89,10 +90,10 @@ export interface ContextQuery {
   touchLinkIds: number[];
 }
 
-const contextValues = (q: ContextQuery) => [q.tokenHash, q.txnId, q.clickLinkId, q.customerId, q.monthStart, q.day, q.currency, q.touchLinkIds, q.clickId];
+const contextValues = (q: ContextQuery) => [q.tokenHash, q.txnId, q.clickLinkId, q.customerId, q.monthStart, q.day, q.currency, q.touchLinkIds, q.clickId, q.clickedAt];
 
 // $1 token hash, $2 txn id, $3 presented link id, $4 customer id, $5 month start, $6 conversion date (UTC),
-// $7 sale currency (null: the merchant's default), $8 the touches' link ids, $9 the presented click id.
+// $7 sale currency (null: the merchant's default), $8 the touches' link ids, $9 the presented click id, $10 its time.
 export const CONTEXT_SQL = `
 SELECT m.id AS merchant_id, m."postbackTokenHash" AS token_hash, m."defaultCurrency" AS default_currency,
        x.id AS existing_id, x.status AS existing_status,
@@ -126,9 +127,11 @@ LEFT JOIN LATERAL (
 ) lt ON $4::text IS NOT NULL
 LEFT JOIN links l ON l.id = CASE WHEN pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId" THEN fc."linkId" ELSE pl.id END
 LEFT JOIN offers o ON o.id = l."offerId"
--- The click that gets paid (see attribution.ts): one primary-key probe, so the fraud checks never need a round trip.
-LEFT JOIN clicks ck ON ck.id = CASE WHEN ca."affiliateId" IS NOT NULL AND (pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId")
-                                    THEN fc."clickId" ELSE $9::text END
+-- The click that gets paid (see attribution.ts): one primary-key probe (id and time: the month's partition only),
+-- so the fraud checks never need a round trip.
+LEFT JOIN clicks ck ON (ck.id, ck."createdAt") = (
+  CASE WHEN ca."affiliateId" IS NOT NULL AND (pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId") THEN fc."clickId" ELSE $9::text END,
+  CASE WHEN ca."affiliateId" IS NOT NULL AND (pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId") THEN fc."clickedAt" ELSE $10::timestamptz END)
 LEFT JOIN affiliate_offer_overrides ov ON ov."affiliateId" = l."affiliateId" AND ov."offerId" = o.id
 LEFT JOIN LATERAL (
   SELECT json_agg(json_build_object('minConversions', t."minConversions", 'cpaAmountMinor', t."cpaAmountMinor",

@@ -71,47 +71,6 @@ interface QueueItem {
   flags: { id: string; code: string; severity: number; explanation: string; evidence: unknown; clickId: string | null; createdAt: Date }[];
 }
 
-export type Resolution = "hour" | "minute";
-
-/** Bucket length and the longest span each resolution answers (168 hourly or 180 minute buckets at most). */
-const RESOLUTION = { hour: { ms: HOUR, span: 7 * 24 * HOUR }, minute: { ms: MINUTE, span: 3 * HOUR } } as const;
-
-/**
- * Clicks (and the non-billable among them), conversions and flags per hour — or per minute, for short windows —
- * for one affiliate: the chart next to their flags. Reads clicks and conversions by their (affiliateId, createdAt)
- * indexes; buckets without traffic are 0.
- */
-export async function affiliateTraffic(db: Db, affiliateId: string, from: Date, to: Date, resolution: Resolution = "hour") {
-  const { ms, span } = RESOLUTION[resolution];
-  const start = Math.floor(from.getTime() / ms) * ms;
-  const end = Math.min(to.getTime(), start + span);
-  const [id, since, until] = [affiliateId, new Date(start), new Date(end)];
-  const [clicks, conversions, flags] = await Promise.all([
-    db.$queryRaw<{ at: Date; clicks: number; nonBillable: number }[]>`
-      SELECT date_trunc(${resolution}, "createdAt") AS at, count(*)::int AS clicks,
-             count(*) FILTER (WHERE NOT billable)::int AS "nonBillable"
-      FROM clicks WHERE "affiliateId" = ${id} AND "createdAt" >= ${since} AND "createdAt" < ${until}
-      GROUP BY 1`,
-    db.$queryRaw<{ at: Date; n: number }[]>`
-      SELECT date_trunc(${resolution}, "createdAt") AS at, count(*)::int AS n
-      FROM conversions WHERE "affiliateId" = ${id} AND "createdAt" >= ${since} AND "createdAt" < ${until}
-      GROUP BY 1`,
-    db.$queryRaw<{ at: Date; n: number }[]>`
-      SELECT date_trunc(${resolution}, "createdAt") AS at, count(*)::int AS n
-      FROM fraud_flags WHERE "affiliateId" = ${id} AND "createdAt" >= ${since} AND "createdAt" < ${until}
-      GROUP BY 1`,
-  ]);
-  const byBucket = <T extends { at: Date }>(rows: T[]) => new Map(rows.map((r) => [r.at.getTime(), r]));
-  const c = byBucket(clicks);
-  const v = byBucket(conversions);
-  const f = byBucket(flags);
-  const series = [];
-  for (let t = start; t < end; t += ms) {
-    series.push({ at: new Date(t), clicks: c.get(t)?.clicks ?? 0, nonBillable: c.get(t)?.nonBillable ?? 0, conversions: v.get(t)?.n ?? 0, flags: f.get(t)?.n ?? 0 });
-  }
-  return series;
-}
-
 export interface DecisionResult {
   decided: { commissionId: string; from: string; to: string }[];
   /** Already paid or reversed: nothing left to decide, their open flags were closed with that outcome. */

@@ -5,6 +5,7 @@ import pg from "pg";
 import { getPool } from "../db";
 import { env } from "../env";
 import { onShutdown } from "../lifecycle";
+import { rollupFrom } from "../reporting/rollups";
 import { onClick } from "../tracking/click-events";
 import type { FraudEngine } from "./engine";
 import { seedStarterBlocklist } from "./starter-blocklist";
@@ -52,8 +53,7 @@ export async function reloadSettings(engine: FraudEngine, pool: pg.Pool = getPoo
 }
 
 /**
- * Rebuilds the traffic picture: hourly click and conversion counts for the past week (by index on time, grouped
- * in the database), then the last `replayHours` of clicks row by row — newest `maxRows` at most — so velocity,
+ * Rebuilds the traffic picture: hourly click and conversion counts for the past week (from the hourly rollups), then the last `replayHours` of clicks row by row — newest `maxRows` at most — so velocity,
  * bursts, farms and the recent-click index are as they were, then each affiliate's latest conversions.
  */
 export async function rebuildTraffic(engine: FraudEngine, now: number, options: { replayHours?: number; maxRows?: number; pool?: pg.Pool } = {}) {
@@ -62,14 +62,14 @@ export async function rebuildTraffic(engine: FraudEngine, now: number, options: 
   const replayFrom = new Date(Math.floor((now - (options.replayHours ?? 2) * HOUR) / HOUR) * HOUR);
   const historyFrom = new Date(Math.floor((now - LIMITS.historyMs) / HOUR) * HOUR + HOUR);
 
+  // From the hourly rollups (rows per affiliate-hour with traffic, not per click): the same time at any volume.
   const hourly = await pool.query<{ affiliateId: string; hour: Date; clicks: number; conversions: number }>(
     `SELECT "affiliateId", hour, sum(clicks)::int AS clicks, sum(conversions)::int AS conversions FROM (
-       SELECT "affiliateId", date_trunc('hour', "createdAt") AS hour, count(*) FILTER (WHERE billable) AS clicks, 0 AS conversions
-       FROM clicks WHERE "createdAt" >= $1 AND "createdAt" < $2 GROUP BY 1, 2
+       SELECT "affiliateId", hour, billable AS clicks, 0 AS conversions FROM ${rollupFrom("rollup_affiliate_hour_clicks")} c
+       WHERE hour >= $1 AND hour < $2
        UNION ALL
-       SELECT "affiliateId", date_trunc('hour', "createdAt"), 0, count(*)
-       FROM conversions WHERE "createdAt" >= $1 GROUP BY 1, 2
-     ) t GROUP BY 1, 2`,
+       SELECT "affiliateId", hour, 0, n FROM ${rollupFrom("rollup_affiliate_hour_conversions")} v WHERE hour >= $1
+     ) t GROUP BY 1, 2 HAVING sum(clicks) <> 0 OR sum(conversions) <> 0`,
     [historyFrom, replayFrom],
   );
   for (const row of hourly.rows) engine.traffic.addHourlyHistory(row.affiliateId, row.hour.getTime(), row.clicks, row.conversions);

@@ -196,12 +196,13 @@ function payoutsComponent(database: DatabaseFigures | null, now: number, dbFaili
   ]);
 }
 
-// Rollups are maintained by triggers in the click batch's own transaction: they are as current as the clicks
-// table. Shown as such, with the time of the last click batch written by any instance.
+// Rollups are maintained by triggers in the writing statement's own transaction (append-only deltas, folded every
+// second; reads sum both): they are as current as the clicks table. Shown as such, with the time of the last click
+// batch written by any instance.
 function rollupsComponent(database: DatabaseFigures | null, fresh: InstanceFigures[], now: number, dbFailing: [State, string][]): Component {
   const lastBatch = maxOf([...fresh.map((i) => i.clicks.lastFlushAt), database?.lastClickAt ?? null]);
   return component("rollups", "Rollups", dbFailing, [
-    { label: "state", value: database ? "in sync (same transaction as the clicks)" : "unknown" },
+    { label: "state", value: database ? "in sync (written with the clicks; deltas folded every second)" : "unknown" },
     { label: "last click batch", value: lastBatch ? `${age(now - lastBatch)} ago` : "none recently" },
   ]);
 }

@@ -1,14 +1,16 @@
-// What an affiliate earned: by status and currency (their links and traffic: server/links).
-import { db } from "../db";
+// What an affiliate earned: by status and currency, from the per-(affiliate, day, offer) commission rollup — a few
+// rows per day the affiliate earned on, whatever the volume.
+import { getPool } from "../db";
 import type { CommissionStatus } from "../db";
+import { rollupFrom } from "./rollups";
 
 export interface Earnings {
   currency: string;
-  pending: number;
-  held: number;
-  approved: number;
-  paid: number;
-  reversed: number;
+  pending: bigint;
+  held: bigint;
+  approved: bigint;
+  paid: bigint;
+  reversed: bigint;
 }
 
 const STATUS_FIELD: Record<CommissionStatus, keyof Omit<Earnings, "currency">> = {
@@ -20,21 +22,21 @@ const STATUS_FIELD: Record<CommissionStatus, keyof Omit<Earnings, "currency">> =
 };
 
 /** Folds (currency, status, sum) rows into one line per currency, sorted by currency. */
-export function summarizeEarnings(rows: Array<{ currency: string; status: CommissionStatus; amountMinor: number }>): Earnings[] {
+export function summarizeEarnings(rows: Array<{ currency: string; status: CommissionStatus; amountMinor: bigint | number }>): Earnings[] {
   const byCurrency = new Map<string, Earnings>();
   for (const row of rows) {
     let line = byCurrency.get(row.currency);
-    if (!line) byCurrency.set(row.currency, (line = { currency: row.currency, pending: 0, held: 0, approved: 0, paid: 0, reversed: 0 }));
-    line[STATUS_FIELD[row.status]] += row.amountMinor;
+    if (!line) byCurrency.set(row.currency, (line = { currency: row.currency, pending: 0n, held: 0n, approved: 0n, paid: 0n, reversed: 0n }));
+    line[STATUS_FIELD[row.status]] += BigInt(row.amountMinor);
   }
   return [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 export async function affiliateEarnings(affiliateId: string): Promise<Earnings[]> {
-  const rows = await db.commission.groupBy({
-    by: ["currency", "status"],
-    where: { affiliateId },
-    _sum: { amountMinor: true },
-  });
-  return summarizeEarnings(rows.map((r) => ({ currency: r.currency, status: r.status, amountMinor: r._sum.amountMinor ?? 0 })));
+  const { rows } = await getPool().query<{ currency: string; status: CommissionStatus; amountMinor: string }>(
+    `SELECT currency, status, sum("amountMinor") AS "amountMinor" FROM ${rollupFrom("rollup_affiliate_day_commissions")} t
+     WHERE "affiliateId" = $1 GROUP BY 1, 2 HAVING sum(n) <> 0`,
+    [affiliateId],
+  );
+  return summarizeEarnings(rows.map((r) => ({ ...r, amountMinor: BigInt(r.amountMinor) })));
 }

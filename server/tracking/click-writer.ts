@@ -12,30 +12,38 @@ import type { ClickRecord } from "./redirect";
 
 const COLUMNS = `(id, "linkId", "affiliateId", "offerId", "createdAt", ip, "userAgent", referer, sub1, sub2, sub3, sub4, sub5, billable, "isBot", "isRepeat")`;
 
-const COPY_CLICKS = `COPY clicks ${COLUMNS} FROM STDIN`;
+const copyClicks = (table: string) => `COPY ${table} ${COLUMNS} FROM STDIN`;
 
-const INSERT_CLICKS = `INSERT INTO clicks ${COLUMNS}
+const insertClicks = (table: string) => `INSERT INTO ${table} ${COLUMNS}
 SELECT id, link_id, affiliate_id, offer_id, 'epoch'::timestamptz + at_ms * interval '1 millisecond', ip, user_agent, referer,
    sub1, sub2, sub3, sub4, sub5, billable, is_bot, is_repeat
 FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::text[], $8::text[],
    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bool[], $15::bool[], $16::bool[])
   AS t(id, link_id, affiliate_id, offer_id, at_ms, ip, user_agent, referer, sub1, sub2, sub3, sub4, sub5, billable, is_bot, is_repeat)
-ON CONFLICT (id) DO NOTHING`;
+ON CONFLICT DO NOTHING`;
+
+export interface ClickWriterOptions {
+  timeoutMs?: number;
+  /** The table written (benchmarks compare tables; the app writes `clicks`). */
+  table?: string;
+}
 
 /** A database that stops answering must not hold the sink forever: the write fails and the batch is retried. */
 const WRITE_TIMEOUT_MS = 30_000;
 
-export function pgClickWriter(pool: pg.Pool, { timeoutMs = WRITE_TIMEOUT_MS } = {}): ClickWriter {
-  return (batch, { mayExist = false } = {}) => (mayExist ? insertSkippingExisting(pool, batch, timeoutMs) : copyRows(pool, batch, timeoutMs));
+export function pgClickWriter(pool: pg.Pool, { timeoutMs = WRITE_TIMEOUT_MS, table = "clicks" }: ClickWriterOptions = {}): ClickWriter {
+  const copy = copyClicks(table);
+  const insert = insertClicks(table);
+  return (batch, { mayExist = false } = {}) => (mayExist ? insertSkippingExisting(pool, insert, batch, timeoutMs) : copyRows(pool, copy, batch, timeoutMs));
 }
 
-async function copyRows(pool: pg.Pool, batch: readonly ClickRecord[], timeoutMs: number): Promise<void> {
+async function copyRows(pool: pg.Pool, sql: string, batch: readonly ClickRecord[], timeoutMs: number): Promise<void> {
   const client = await pool.connect();
   let failure: Error | undefined;
   try {
     // pg arms its read timeout, when it submits a query, on any query object with a `callback` (pg-copy-streams
     // defines one for this): the option must be on the stream before client.query() sees it.
-    const copy = client.query(Object.assign(copyFrom(COPY_CLICKS), { query_timeout: timeoutMs }));
+    const copy = client.query(Object.assign(copyFrom(sql), { query_timeout: timeoutMs }));
     await new Promise<void>((resolve, reject) => {
       copy.on("error", reject);
       copy.on("finish", resolve);
@@ -50,7 +58,7 @@ async function copyRows(pool: pg.Pool, batch: readonly ClickRecord[], timeoutMs:
   }
 }
 
-async function insertSkippingExisting(pool: pg.Pool, batch: readonly ClickRecord[], timeoutMs: number): Promise<void> {
+async function insertSkippingExisting(pool: pg.Pool, sql: string, batch: readonly ClickRecord[], timeoutMs: number): Promise<void> {
   const text = (pick: (c: ClickRecord) => string | null) => textArray(batch, pick);
   const plain = (pick: (c: ClickRecord) => number | boolean) => `{${batch.map(pick).join(",")}}`;
   const values = [
@@ -72,7 +80,7 @@ async function insertSkippingExisting(pool: pg.Pool, batch: readonly ClickRecord
     plain((c) => c.isRepeat),
   ];
   // (pg reads query_timeout from the query too; its types only declare it on the client.)
-  const query: pg.QueryConfig & { query_timeout: number } = { text: INSERT_CLICKS, values, query_timeout: timeoutMs };
+  const query: pg.QueryConfig & { query_timeout: number } = { text: sql, values, query_timeout: timeoutMs };
   await pool.query(query);
 }
 

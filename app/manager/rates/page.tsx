@@ -6,7 +6,7 @@ import { OfferRates } from "./_components/offer-rates";
 export const metadata = { title: "Rates · Affiliate platform" };
 
 export default async function ManagerRatesPage() {
-  await prefetch(trpc.rates.offers.queryOptions(), trpc.rates.fx.queryOptions(), trpc.conversions.filters.queryOptions());
+  await prefetch(trpc.rates.offers.queryOptions(), trpc.rates.fx.queryOptions());
   return (
     <HydrateClient>
       <PageHeader

@@ -2,7 +2,7 @@
 // Logic lives in server/conversions (queries.ts, approval.ts).
 import { z } from "zod";
 import { approveCommissions } from "../../conversions/approval";
-import { MAX_REPORT_DAYS, creditReport } from "../../conversions/credit-report";
+import { MAX_REPORT_DAYS, creditReport } from "../../reporting/credit-report";
 import { affiliateConversions, conversionFilterOptions, listCommissions, listConversions } from "../../conversions/queries";
 import { affiliateProcedure, createTRPCRouter, managerProcedure } from "../trpc";
 

@@ -4,7 +4,8 @@
 import { z } from "zod";
 import { ruleUpdateSchema, thresholdsSchema } from "../../fraud/config";
 import { identitiesUpdateSchema, listIdentities, updateIdentities } from "../../fraud/identities";
-import { affiliateTraffic, decideCommissions, decisionHistory, fraudQueue } from "../../fraud/review";
+import { decideCommissions, decisionHistory, fraudQueue } from "../../fraud/review";
+import { affiliateTraffic } from "../../reporting/traffic";
 import { addBlock, cidrSchema, listBlocks, listRules, removeBlock, updateRule, updateThresholds } from "../../fraud/settings";
 import { createTRPCRouter, managerProcedure } from "../trpc";
 

@@ -13,6 +13,7 @@ import { Skeleton } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
 import { COMMISSION_TONE, commissionStatusLabel } from "~/server/conversions/labels";
 import { formatMoney } from "~/server/money";
+import { AffiliateSearch, useAffiliateChoices } from "~/components/affiliates/affiliate-choices";
 import { CreditReport } from "./credit-report";
 
 const CONVERSION_TONE = { PENDING: "amber", APPROVED: "blue", REFUNDED: "gray" } as const;
@@ -33,6 +34,7 @@ export function ConversionsBrowser() {
   const [conversionStatus, setConversionStatus] = useState<ConversionStatus | "">("");
   const [affiliateId, setAffiliateId] = useState("");
   const [merchantId, setMerchantId] = useState("");
+  const affiliates = useAffiliateChoices(affiliateId);
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const filter = { affiliateId: affiliateId || undefined, merchantId: merchantId || undefined, from: dayStart(from), to: dayEnd(to) };
@@ -57,7 +59,8 @@ export function ConversionsBrowser() {
           <div className="flex flex-wrap items-end gap-3 text-sm">
             {tab === "conversions" && <FilterSelect label="Conversion status" value={conversionStatus} onChange={setConversionStatus} choices={CONVERSION_STATUS_CHOICES} />}
             <FilterSelect label="Commission status" value={status} onChange={setStatus} choices={COMMISSION_STATUS_CHOICES} />
-            <FilterSelect label="Affiliate" value={affiliateId} onChange={setAffiliateId} choices={choicesOf(options.data?.affiliates)} all="All affiliates" />
+            <AffiliateSearch {...affiliates} />
+            <FilterSelect label="Affiliate" value={affiliateId} onChange={setAffiliateId} choices={affiliates.choices} all="All affiliates" />
             <FilterSelect label="Merchant" value={merchantId} onChange={setMerchantId} choices={choicesOf(options.data?.merchants)} all="All merchants" />
             <label className="flex flex-col gap-1">
               <span className="text-xs font-medium text-slate-600">From</span>

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
+import { AffiliateSearch, useAffiliateChoices } from "~/components/affiliates/affiliate-choices";
 import { useTRPC } from "~/components/trpc/client";
 import { CopyButton } from "~/components/ui/copy-button";
 import { Badge, Card, EmptyState } from "~/components/ui/page";
@@ -48,6 +49,7 @@ function CreateLinkForm({ onCreated }: { onCreated: () => void }) {
   const trpc = useTRPC();
   const options = useQuery(trpc.links.formOptions.queryOptions());
   const [form, setForm] = useState({ slug: "", affiliateId: "", offerId: "", destinationUrl: "" });
+  const affiliates = useAffiliateChoices(form.affiliateId);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
@@ -78,7 +80,7 @@ function CreateLinkForm({ onCreated }: { onCreated: () => void }) {
   return (
     <Card title="New link">
       <QueryState query={options} skeleton={<Skeleton rows={2} />}>
-        {({ affiliates, offers }) => (
+        {({ offers }) => (
           <form onSubmit={submit} noValidate className="grid gap-4 md:grid-cols-2" aria-label="New link">
             <LabeledInput label="Slug" error={errors.slug}>
               <input className={inputClass} value={form.slug} onChange={set("slug")} placeholder="spring-sale" autoComplete="off" />
@@ -86,7 +88,10 @@ function CreateLinkForm({ onCreated }: { onCreated: () => void }) {
             <LabeledInput label="Destination URL" error={errors.destinationUrl}>
               <input className={inputClass} value={form.destinationUrl} onChange={set("destinationUrl")} placeholder="https://shop.example/landing" />
             </LabeledInput>
-            <Choice label="Affiliate" error={errors.affiliateId} value={form.affiliateId} onChange={set("affiliateId")} options={affiliates.map((a) => [a.id, a.name])} />
+            <div className="grid gap-2 sm:grid-cols-[1fr_2fr] sm:items-end">
+              <AffiliateSearch {...affiliates} />
+              <Choice label="Affiliate" error={errors.affiliateId} value={form.affiliateId} onChange={set("affiliateId")} options={affiliates.choices.map((a) => [a.value, a.label])} />
+            </div>
             <Choice label="Offer" error={errors.offerId} value={form.offerId} onChange={set("offerId")} options={offers.map((o) => [o.id, `${o.name} (${o.merchant.name})`])} />
             <div className="flex items-center gap-4 md:col-span-2">
               <button type="submit" disabled={create.isPending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50">

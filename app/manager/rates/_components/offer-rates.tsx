@@ -4,7 +4,8 @@
 // in its currency for CPA, a percentage for revenue share.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { FilterSelect, choicesOf } from "~/components/postbacks/filter-select";
+import { FilterSelect } from "~/components/postbacks/filter-select";
+import { AffiliateSearch, useAffiliateChoices } from "~/components/affiliates/affiliate-choices";
 import { useTRPC } from "~/components/trpc/client";
 import { ActionButton } from "~/components/ui/action-button";
 import { FormMessage, LabeledInput, inputClass, issuesByField } from "~/components/ui/form";
@@ -113,8 +114,8 @@ function TiersEditor({ offer }: { offer: Offer }) {
 function Overrides({ offer }: { offer: Offer }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const filters = useQuery(trpc.conversions.filters.queryOptions());
   const [form, setForm] = useState({ affiliateId: "", rate: "" });
+  const affiliates = useAffiliateChoices(form.affiliateId);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.rates.offers.queryKey() });
   const set = useMutation(
@@ -161,17 +162,18 @@ function Overrides({ offer }: { offer: Offer }) {
       )}
       <form
         aria-label="Set an override"
-        className="grid gap-3 pt-5 sm:grid-cols-[1fr_1fr_auto] sm:items-end"
+        className="grid gap-3 pt-5 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
         onSubmit={(e) => {
           e.preventDefault();
           if (!form.affiliateId) return setErrors({ affiliateId: "Pick an affiliate" });
           set.mutate({ offerId: offer.id, ...form });
         }}
       >
+        <AffiliateSearch {...affiliates} />
         <LabeledInput label="Affiliate" error={errors.affiliateId}>
           <select value={form.affiliateId} onChange={(e) => setForm({ ...form, affiliateId: e.target.value })} className={inputClass}>
             <option value="">Choose…</option>
-            {choicesOf(filters.data?.affiliates).map((c) => (
+            {affiliates.choices.map((c) => (
               <option key={c.value} value={c.value}>
                 {c.label}
               </option>

@@ -1,18 +1,19 @@
 // The credit report: for a period and a currency, what each affiliate earned under last click (what is paid) and
-// what the same sales would give them under first-click, linear and position-based credit (credit.ts).
+// what the same sales would give them under first-click, linear and position-based credit (conversions/credit.ts).
 //
-// Which sales: conversions created in [from, to) that were neither refunded nor reversed by fraud review. The
-// amount is the commission (in its own currency, the offer's) or the sale (revenue, in the sale's currency).
-// "Last click (paid)" credits the conversion's affiliate — the last click, or the customer's first winner.
+// Which sales: conversions that were neither refunded nor reversed by fraud review (credit_facts, kept by triggers;
+// rollups.ts). The amount is the commission (in its own currency, the offer's) or the sale (revenue, in the sale's
+// currency). "Last click (paid)" credits the conversion's affiliate — the last click, or the customer's first winner.
+// The period is whole UTC days: the `days` days before `to` (rounded up to a midnight; default: through today).
 //
-// Bounded work: one indexed range scan on conversions."createdAt" (the period is at most MAX_REPORT_DAYS), grouped
-// in SQL by (paid affiliate, the path's affiliates): a program has few distinct paths, so the rows sent back are
-// few whatever the volume. Each group's total is split once, exactly (largest remainder), so every model's column
-// adds up to the same total to the minor unit.
-import { Prisma } from "../db/generated/client";
+// Bounded work: the per-(day, payee, touch path) rollup, grouped by (payee, path) in SQL — rows per distinct path,
+// not per sale. Each group's total is split once, exactly (largest remainder), so every model's column adds up to
+// the same total to the minor unit.
 import type { Db } from "../db";
-import { CREDIT_MODELS, type CreditModel, creditByAffiliate } from "./credit";
-import { DAY_MS } from "../reporting/period";
+import { getPool } from "../db";
+import { CREDIT_MODELS, type CreditModel, creditByAffiliate } from "../conversions/credit";
+import { DAY_MS, dayKey } from "./period";
+import { rollupFrom } from "./rollups";
 
 export const MAX_REPORT_DAYS = 366;
 
@@ -54,45 +55,40 @@ const zero = (): Record<CreditColumn, bigint> => ({ paid: 0n, first_click: 0n, l
 
 export async function creditReport(db: Db, input: CreditReportInput): Promise<CreditReport> {
   const { measure } = input;
-  const to = input.to ?? new Date();
+  const end = input.to ?? new Date();
+  const to = new Date(Math.ceil(end.getTime() / DAY_MS) * DAY_MS);
   const from = new Date(to.getTime() - Math.min(input.days, MAX_REPORT_DAYS) * DAY_MS);
-  const amount = measure === "commission" ? Prisma.sql`k."amountMinor"` : Prisma.sql`v."amountMinor"`;
-  const currencyOf = measure === "commission" ? Prisma.sql`k.currency` : Prisma.sql`v.currency`;
-  const source = Prisma.sql`FROM conversions v
-    JOIN commissions k ON k."conversionId" = v.id AND k.kind = 'COMMISSION' AND k.status <> 'REVERSED'`;
-  const inPeriod = Prisma.sql`v."createdAt" >= ${from} AND v."createdAt" < ${to} AND v.status <> 'REFUNDED'`;
+  const [currencyOf, amount] = measure === "commission" ? [`"commissionCurrency"`, `"commissionMinor"`] : [`"saleCurrency"`, `"saleMinor"`];
+  const period = [dayKey(from), dayKey(new Date(to.getTime() - DAY_MS))];
+  const source = `${rollupFrom("rollup_credit_day")} t WHERE day BETWEEN $1::date AND $2::date`;
+  const pool = getPool();
 
   const currencies = (
-    await db.$queryRaw<{ currency: string }[]>`SELECT ${currencyOf} AS currency ${source} WHERE ${inPeriod} GROUP BY 1 ORDER BY count(*) DESC, 1`
-  ).map((r) => r.currency);
+    await pool.query<{ currency: string }>(`SELECT ${currencyOf} AS currency FROM ${source} GROUP BY 1 HAVING sum(n) > 0 ORDER BY sum(n) DESC, 1`, period)
+  ).rows.map((r) => r.currency);
   const currency = input.currency ?? currencies[0] ?? null;
   const report: CreditReport = { from, to, measure, currency, currencies, conversions: 0, multiTouch: 0, total: 0n, rows: [] };
   if (!currency) return report;
 
-  const groups = await db.$queryRaw<{ payee: string; path: string[]; amount: bigint; n: number }[]>`
-    SELECT v."affiliateId" AS payee, p.path, sum(${amount})::bigint AS amount, count(*)::int AS n
-    ${source}
-    CROSS JOIN LATERAL (
-      SELECT COALESCE(array_agg(t.touch->>'affiliateId' ORDER BY t.i), '{}') AS path
-      FROM jsonb_array_elements(v."touchPath") WITH ORDINALITY AS t(touch, i)
-    ) p
-    WHERE ${inPeriod} AND ${currencyOf} = ${currency}
-    GROUP BY 1, 2`;
-
+  const { rows: groups } = await pool.query<{ payee: string; path: string[]; amount: string; n: number }>(
+    `SELECT payee, path, sum(${amount}) AS amount, sum(n)::int AS n FROM ${source} AND ${currencyOf} = $3 GROUP BY 1, 2 HAVING sum(n) > 0`,
+    [...period, currency],
+  );
   const credit = new Map<string, Record<CreditColumn, bigint>>();
   const add = (affiliateId: string, column: CreditColumn, value: bigint) => {
     let row = credit.get(affiliateId);
     if (!row) credit.set(affiliateId, (row = zero()));
     row[column] += value;
   };
-  for (const group of groups) {
+  for (const { amount: sum, ...group } of groups) {
     const path = group.path.length > 0 ? group.path : [group.payee]; // rows from before paths were stored
     report.conversions += group.n;
     if (path.length > 1) report.multiTouch += group.n;
-    report.total += group.amount;
-    add(group.payee, "paid", group.amount);
+    const amount = BigInt(sum);
+    report.total += amount;
+    add(group.payee, "paid", amount);
     for (const model of CREDIT_MODELS) {
-      for (const part of creditByAffiliate(group.amount, path, model)) add(part.affiliateId, model, part.amountMinor);
+      for (const part of creditByAffiliate(amount, path, model)) add(part.affiliateId, model, part.amountMinor);
     }
   }
 

@@ -2,8 +2,8 @@
 // procedure. The sales happen on days of their own (February 2024), so the period holds only this file's rows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, clickIdFor, createAffiliate, createLink, createManager, createProgram, unique } from "../testing/fixtures";
-import { DAY_MS } from "./attribution";
-import { type PostbackClient, startPostbackServer } from "./testing";
+import { DAY_MS } from "../conversions/attribution";
+import { type PostbackClient, startPostbackServer } from "../conversions/testing";
 
 const now = new Date("2024-02-11T10:00:00.000Z");
 const to = new Date("2024-02-12T00:00:00.000Z");
