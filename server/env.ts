@@ -32,6 +32,8 @@ const schema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Click sink: most clicks held in memory (a database outage beyond this drops clicks, counted in /metrics). */
   CLICK_BUFFER_MAX: z.coerce.number().int().min(1).default(200_000),
+  /** Live streams (SSE) one user may hold open at once; one more is answered 429. */
+  LIVE_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(8),
   /** Click sink: rows per multi-row insert, and the longest a click waits before its batch is written. */
   CLICK_BATCH_SIZE: z.coerce.number().int().min(1).default(5_000),
   CLICK_FLUSH_MS: z.coerce.number().int().min(1).default(20),

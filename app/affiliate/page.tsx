@@ -2,6 +2,7 @@ import { HydrateClient, prefetch, trpc } from "~/components/trpc/server";
 import { PageHeader } from "~/components/ui/page";
 import { EarningsSummary } from "./_components/earnings-summary";
 import { LinkPerformance } from "./_components/link-performance";
+import { LiveToday } from "./_components/live-today";
 import { PayoutHistory } from "./_components/payout-history";
 
 export const metadata = { title: "Earnings · Affiliate platform" };
@@ -12,6 +13,7 @@ export default async function AffiliateHome() {
     <HydrateClient>
       <PageHeader title="Earnings" description="Your commissions by status, and how your links performed in the last 30 days." />
       <div className="space-y-8">
+        <LiveToday />
         <EarningsSummary />
         <LinkPerformance />
         <PayoutHistory />

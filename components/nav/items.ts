@@ -15,12 +15,14 @@ const AFFILIATE: NavItem[] = [
 
 const MANAGER: NavItem[] = [
   { href: "/manager", label: "Overview" },
+  { href: "/manager/live", label: "Live" },
   { href: "/manager/affiliates", label: "Affiliates" },
   { href: "/manager/links", label: "Links" },
   { href: "/manager/conversions", label: "Conversions" },
   { href: "/manager/rates", label: "Rates" },
   { href: "/manager/payouts", label: "Payouts" },
   { href: "/manager/fraud", label: "Fraud" },
+  { href: "/manager/operations", label: "Operations" },
   { href: "/manager/settings", label: "Settings" },
 ];
 

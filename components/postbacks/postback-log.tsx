@@ -1,9 +1,11 @@
 "use client";
 // The postback log: every postback received, with its outcome and reason. Merchants see theirs (scope "merchant"),
-// managers the whole program with a merchant filter (scope "program"). Newest first, loaded 50 at a time.
+// managers the whole program with a merchant filter (scope "program"). Newest first, loaded 50 at a time; a new
+// postback on the live stream re-reads the list (no polling).
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { FilterSelect, choicesOf } from "~/components/postbacks/filter-select";
+import { LiveIndicator, useLiveRefresh } from "~/components/live/use-live";
 import { LoadMore } from "~/components/postbacks/load-more";
 import { useTRPC } from "~/components/trpc/client";
 import { Badge, Card, EmptyState } from "~/components/ui/page";
@@ -25,14 +27,18 @@ export function PostbackLog({ scope, merchants = [] }: { scope: "merchant" | "pr
   const program = useInfiniteQuery({ ...trpc.postbacks.programLog.infiniteQueryOptions({ ...filter, merchantId: merchantId || undefined }, next), enabled: scope === "program" });
   const query = scope === "merchant" ? own : program;
   const rows = query.data?.pages.flatMap((p) => p.rows) ?? [];
+  const live = useLiveRefresh([trpc.postbacks.log.pathKey(), trpc.postbacks.programLog.pathKey()], (event) => event.kind === "postback");
 
   return (
     <Card
       title="Postback log"
       actions={
-        <button type="button" onClick={() => void query.refetch()} className="text-sm font-medium text-indigo-700 hover:underline">
-          Refresh
-        </button>
+        <div className="flex items-center gap-4">
+          <LiveIndicator status={live} />
+          <button type="button" onClick={() => void query.refetch()} className="text-sm font-medium text-indigo-700 hover:underline">
+            Refresh
+          </button>
+        </div>
       }
     >
       <div className="mb-4 flex flex-wrap items-end gap-3 text-sm">

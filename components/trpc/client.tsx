@@ -2,8 +2,11 @@
 // The client side of tRPC: <TRPCReactProvider> (in the root layout) and `useTRPC()` for queries and mutations:
 //   const trpc = useTRPC();
 //   const { data } = useQuery(trpc.affiliate.earnings.queryOptions());
+// Subscriptions (the live streams) go over SSE (httpSubscriptionLink, answered by our own server); a stream that
+// fails — the server restarting, a 429, a lost network — is opened again by retryLink with the last event id seen,
+// so the server resumes it exactly there. Refusals (signed out, wrong role) are not retried.
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, loggerLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, loggerLink, retryLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
@@ -26,7 +29,17 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
     createTRPCClient<AppRouter>({
       links: [
         loggerLink({ enabled: (op) => process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error }),
-        httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        splitLink({
+          condition: (op) => op.type === "subscription",
+          true: [
+            retryLink({
+              retry: ({ error }) => !["UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"].includes(error.data?.code ?? ""),
+              retryDelayMs: (attempt) => Math.min(500 * attempt, 3_000),
+            }),
+            httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
+          ],
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        }),
       ],
     }),
   );

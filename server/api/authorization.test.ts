@@ -8,9 +8,11 @@
 // correctly scoped mutation does nothing) and never as a manager: program-wide mutations with guessed input could
 // disturb test files running in parallel.
 import { TRPCError, type AnyProcedure } from "@trpc/server";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { db } from "../db";
+import { db, getPool } from "../db";
+import { env } from "../env";
+import { type LiveService, startLive } from "../live";
 import { callerFor, createConversion, createManager, createProgram, createWebhookEndpoint } from "../testing/fixtures";
 import { appRouter } from "./root";
 import { affiliateProcedure, managerProcedure, merchantProcedure, protectedProcedure } from "./trpc";
@@ -39,6 +41,25 @@ function audienceOf(procedure: AnyProcedure): Audience | "PUBLIC" {
 function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown): Promise<unknown> {
   const fn = path.split(".").reduce<any>((node, key) => node[key], caller);
   return fn(input);
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+
+/** A subscription's first values (what it sends on connect, e.g. a resumed backlog), then it is closed. */
+async function firstValues(iterable: AsyncIterable<unknown>, count = 1): Promise<unknown[]> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  const values: unknown[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const next = await Promise.race([iterator.next(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 3_000))]);
+      if (!next || next.done) break;
+      values.push(next.value);
+    }
+  } finally {
+    void iterator.return?.();
+  }
+  return values;
 }
 
 async function outcome(promise: Promise<unknown>): Promise<{ ok: true; data: unknown } | { ok: false; code: string; message: string }> {
@@ -150,8 +171,15 @@ let foreignIds: IdPool;
 let users: Record<Role, Parameters<typeof callerFor>[0]>;
 /** What a caller of each role must never see of the other owner. */
 let secrets: Record<"AFFILIATE" | "MERCHANT", string[]>;
+/** The live stream runs in this process, so subscriptions are called for real. */
+let live: LiveService;
+
+afterAll(async () => {
+  await live?.stop();
+});
 
 beforeAll(async () => {
+  live = await startLive({ pool: getPool(), databaseUrl: env().DATABASE_URL });
   [mine, theirs, manager] = await Promise.all([createProgram(), createProgram({ offer: { payoutModel: "REVSHARE", currency: "USD" } }), createManager()]);
   await createConversion(mine.link);
   theirConversion = await createConversion(theirs.link);
@@ -246,7 +274,9 @@ describe("every procedure", () => {
           expect(result.code, `${path} as ${role} with ${JSON.stringify(input)}: ${result.message}`).not.toBe("INTERNAL_SERVER_ERROR");
           expect(result.code).not.toMatch(/^not a TRPCError/);
         } else if (role !== "MANAGER") {
-          const text = JSON.stringify(result.data, (_, v) => (typeof v === "bigint" ? v.toString() : v)) ?? "";
+          // a subscription: what it sends first (its resume or its starting cursor) must not leak either
+          const data = isAsyncIterable(result.data) ? await firstValues(result.data) : result.data;
+          const text = JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)) ?? "";
           for (const secret of secrets[role]) {
             expect(text.includes(secret), `${path} as ${role} with ${JSON.stringify(input)} leaked "${secret}"`).toBe(false);
           }
@@ -294,5 +324,39 @@ describe("owner scoping of the foundation's procedures", () => {
     // Both owners' conversions count (other test files add more, so at least).
     expect(overview.conversions).toBeGreaterThanOrEqual(5);
     expect(overview.commissions.map((c) => c.currency)).toEqual(expect.arrayContaining(["EUR", "USD"]));
+  });
+});
+
+describe("owner scoping of the live stream", () => {
+  it("a resumed stream brings an affiliate and a merchant only their own events, a manager everyone's", async () => {
+    const cursor = live.hub.lastId;
+    // one postback log line per owner: the trigger turns each into a live event for that owner
+    for (const [program, conversion] of [[mine, null], [theirs, theirConversion]] as const) {
+      const conversionId = conversion?.conversion.id ?? (await db.conversion.findFirstOrThrow({ where: { linkId: program.link.id } })).id;
+      await db.postbackLog.create({
+        data: { merchantId: program.merchant.id, method: "GET", params: { txn_id: `live-scope-${program.merchant.id}` }, outcome: "ACCEPTED", reasonCode: "created", message: "ok", httpStatus: 200, conversionId },
+      });
+    }
+    await live.hub.settle();
+    const resumed = async (user: Parameters<typeof callerFor>[0]) => {
+      const stream = await callerFor(user).live.events({ lastEventId: cursor });
+      const [first] = (await firstValues(stream as AsyncIterable<unknown>)) as [string, string][];
+      return JSON.parse(first![1]) as { kind: string; data: { txnId?: string; conversion?: { affiliateId?: string } } }[];
+    };
+    const forAffiliate = await resumed(mine.affiliate.user);
+    expect(forAffiliate.map((e) => e.data.conversion?.affiliateId)).toEqual([undefined]); // their own sale, without the affiliate id field
+    expect(JSON.stringify(forAffiliate)).not.toContain(theirs.link.slug);
+    const forMerchant = await resumed(mine.merchantUser);
+    expect(forMerchant.map((e) => e.data.txnId)).toEqual([`live-scope-${mine.merchant.id}`]);
+    expect(JSON.stringify(forMerchant)).not.toContain(theirs.merchant.id);
+    const forManager = await resumed(manager);
+    expect(forManager.map((e) => e.data.txnId).sort()).toEqual([`live-scope-${mine.merchant.id}`, `live-scope-${theirs.merchant.id}`].sort());
+  });
+
+  it("only managers get the operations stream", async () => {
+    await expect(callerFor(mine.affiliate.user).live.operations()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(callerFor(mine.merchantUser).live.operations()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const [report] = (await firstValues((await callerFor(manager).live.operations()) as AsyncIterable<unknown>)) as [{ components: { id: string }[] }];
+    expect(report!.components.map((c) => c.id)).toContain("database");
   });
 });

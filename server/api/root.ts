@@ -3,6 +3,7 @@ import { affiliateRouter } from "./routers/affiliate";
 import { conversionsRouter } from "./routers/conversions";
 import { fraudRouter } from "./routers/fraud";
 import { linksRouter } from "./routers/links";
+import { liveRouter } from "./routers/live";
 import { managerRouter } from "./routers/manager";
 import { merchantRouter } from "./routers/merchant";
 import { payoutsRouter } from "./routers/payouts";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   conversions: conversionsRouter,
   fraud: fraudRouter,
   links: linksRouter,
+  live: liveRouter,
   manager: managerRouter,
   merchant: merchantRouter,
   payouts: payoutsRouter,

@@ -33,6 +33,9 @@ const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try again; if 
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
+  // Live streams (subscriptions over SSE): a ping comment every 10 s keeps proxies and the browser from closing an
+  // idle stream, and a client that hears nothing for 25 s reconnects (resuming from its last event id).
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter: ({ shape, error }) => ({
     ...shape,
     // An unexpected failure's own message (a database error, a bug) is for our logs, not for the browser.

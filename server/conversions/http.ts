@@ -8,6 +8,7 @@ import { env } from "../env";
 import { evaluateConversion } from "../fraud";
 import { clientIp, forwardedClient } from "../http/client-ip";
 import { type HotRoute, sendJson } from "../http/types";
+import { recordPostback } from "./metrics";
 import { createClickIdCodec } from "../tracking/click-id";
 import { type RawParams, extractToken, queryParams } from "./params";
 import { postbackPool } from "./pool";
@@ -115,6 +116,7 @@ export function postbackRoute(deps: () => PostbackDeps = defaultPostbackDeps, tr
     if (url.pathname !== POSTBACK_PATH && url.pathname !== `${POSTBACK_PATH}/`) {
       return sendJson(res, 404, { error: { code: "not_found", message: `Postbacks go to ${POSTBACK_PATH}.` } });
     }
+    const started = performance.now();
     const method = req.method ?? "GET";
     let unread = false; // a body left unread past the limit: the connection cannot be reused
     const readBody = async () => {
@@ -124,6 +126,7 @@ export function postbackRoute(deps: () => PostbackDeps = defaultPostbackDeps, tr
     };
     const answer = await answerRequest(deps(), method, url.searchParams, headerGetter(req), clientIp(req, trustedHops), method === "POST" ? readBody : null);
     sendJson(res, answer.status, answer.body, unread ? { ...answer.headers, connection: "close" } : answer.headers);
+    recordPostback(answer.status, started);
   };
   return { prefix: POSTBACK_PATH, methods: ["GET", "POST"], handle };
 }

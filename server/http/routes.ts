@@ -2,7 +2,11 @@
 // Each feature module adds its routes here; `startHotPaths` runs once at boot, after migrations.
 import client from "prom-client";
 import { startPostbacks } from "../conversions";
+import { getPool } from "../db";
+import { env } from "../env";
 import { startFraudEngine } from "../fraud";
+import { startLive } from "../live";
+import { liveStreamRoute } from "../live/route";
 import { startCompactor } from "../reporting/compactor";
 import { startClickTracking } from "../tracking";
 import { startClickPartitionMaintenance } from "../tracking/click-partitions";
@@ -16,5 +20,7 @@ export async function startHotPaths(): Promise<HotRoute[]> {
   const clicks = await startClickTracking();
   await startFraudEngine(); // before postbacks are served: conversions are judged with rebuilt counters
   startCompactor();
-  return [...clicks.routes, ...startPostbacks(), { prefix: "/metrics", methods: ["GET"], handle: metrics }];
+  const postbacks = startPostbacks();
+  await startLive({ pool: getPool(), databaseUrl: env().DATABASE_URL });
+  return [...clicks.routes, ...postbacks, liveStreamRoute(), { prefix: "/metrics", methods: ["GET"], handle: metrics }];
 }

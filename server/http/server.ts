@@ -22,7 +22,7 @@ export function createAppServer({ routes = [], next }: AppServerOptions = {}) {
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
     for (const route of table) {
-      if (path.startsWith(route.prefix) && (!route.methods || route.methods.includes(req.method ?? "GET"))) {
+      if (path.startsWith(route.prefix) && (!route.methods || route.methods.includes(req.method ?? "GET")) && (!route.when || route.when(req))) {
         if ("handleRaw" in route) {
           try {
             return route.handleRaw(req, res);

@@ -9,7 +9,12 @@ export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * A route our own server answers before Next sees the request (the hot paths). `prefix` matches the start of the
  * path; `methods` limits it (all methods when absent).
  */
-export type HotRoute = { prefix: string; methods?: readonly string[] } & ({ handle: Handler } | { handleRaw: RawHandler });
+export type HotRoute = {
+  prefix: string;
+  methods?: readonly string[];
+  /** A further condition on the request (e.g. it asks for an event stream); others fall through to Next. */
+  when?: (req: IncomingMessage) => boolean;
+} & ({ handle: Handler } | { handleRaw: RawHandler });
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);

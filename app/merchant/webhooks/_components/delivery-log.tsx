@@ -1,10 +1,11 @@
 "use client";
 // One endpoint's deliveries, newest first (keyset pages of 25): status, attempts, last answer, next retry, and
 // every attempt's status code, latency and response excerpt. Any delivery can be replayed, except while a relay is
-// sending it. While something is pending the log refreshes itself, so a test event or a replay shows its outcome
-// without a reload.
+// sending it. Every attempt on this endpoint arrives on the live stream and re-reads the log, so a test event or a
+// replay shows its outcome without a reload; only while the stream is down does a pending delivery poll (5 s).
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
+import { LiveIndicator, useLiveRefresh } from "~/components/live/use-live";
 import { useTRPC } from "~/components/trpc/client";
 import { ActionButton } from "~/components/ui/action-button";
 import { Badge, Card, EmptyState } from "~/components/ui/page";
@@ -28,9 +29,10 @@ export function DeliveryLog({ endpointId }: { endpointId: string }) {
     { endpointId, status: status || undefined, limit: 25 },
     { getNextPageParam: (page) => page.nextCursor },
   );
+  const live = useLiveRefresh([trpc.webhooks.deliveries.pathKey()], (event) => event.kind === "webhook" && event.data.endpointId === endpointId, 250);
   const log = useInfiniteQuery({
     ...options,
-    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.items.some((d) => d.status === "PENDING")) ? 2_000 : false),
+    refetchInterval: (query) => (live !== "live" && query.state.data?.pages.some((p) => p.items.some((d) => d.status === "PENDING")) ? 5_000 : false),
   });
   const replay = useMutation(
     trpc.webhooks.replay.mutationOptions({
@@ -44,6 +46,7 @@ export function DeliveryLog({ endpointId }: { endpointId: string }) {
       title="Deliveries"
       actions={
         <div className="flex items-center gap-2">
+          <LiveIndicator status={live} />
           <label htmlFor="status-filter" className="text-xs text-slate-500">
             Status
           </label>

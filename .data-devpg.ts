@@ -1,0 +1,12 @@
+import { writeFileSync } from "node:fs";
+import { ensureDatabase, startLocalPostgres, withDatabase } from "./server/db/local-postgres";
+import { migrate } from "./server/db/migrate";
+const pg = await startLocalPostgres("pg-dev");
+const admin = pg.url("postgres");
+await ensureDatabase(admin, "dev_unit", { fresh: true });
+const url = withDatabase(admin, "dev_unit");
+await migrate(url);
+writeFileSync("/tmp/livedev/env", `export DATABASE_URL=${url}\nexport TEST_ADMIN_DATABASE_URL=${admin}\n`);
+console.log("ready", url);
+process.on("SIGTERM", async () => { await pg.stop(); process.exit(0); });
+setInterval(() => {}, 1 << 30);
