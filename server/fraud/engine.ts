@@ -7,6 +7,7 @@ import { RULES, type AffiliateProfile, type RuleContext, ownIpList } from "./rul
 import { decide } from "./score";
 import { type ClickTimeSettings, type TrafficClick, TrafficState } from "./traffic";
 import type { ConversionCandidate, FraudFlagDraft, FraudVerdict, StoredClick } from "./types";
+import { customerKey } from "./identity";
 import { headlessMarker } from "./user-agent";
 
 export interface EngineOptions {
@@ -97,6 +98,7 @@ export class FraudEngine {
   evaluate(candidate: ConversionCandidate, stored?: StoredClick | null): FraudVerdict {
     const now = candidate.receivedAt.getTime();
     const clickedAt = candidate.clickedAt.getTime();
+    const click = this.traffic.click(candidate.clickId) ?? (stored ? TrafficState.traitsOfStored(stored, candidate.affiliateId) : undefined);
     this.traffic.recordConversion({
       key: `${candidate.clickId}|${candidate.txnId ?? `${candidate.amountMinor}|${candidate.customerId}`}`,
       affiliateId: candidate.affiliateId,
@@ -104,12 +106,13 @@ export class FraudEngine {
       at: now,
       ip: candidate.ip,
       customerId: candidate.customerId,
+      click,
     });
     const ctx: RuleContext = {
       candidate,
       now,
       clickedAt,
-      click: this.traffic.click(candidate.clickId) ?? (stored ? TrafficState.traitsOfStored(stored, candidate.affiliateId) : undefined),
+      click,
       traffic: this.traffic,
       blocklist: this.blocklist,
       affiliate: this.profiles.get(candidate.affiliateId),
@@ -133,16 +136,17 @@ export class FraudEngine {
 /** The thresholds that must be applied as clicks arrive, taken from the velocity and burst rules' params. */
 function clickSettingsOf(config: FraudConfig): ClickTimeSettings {
   const velocity = config.rules.get("click_velocity")!.params as { windowSeconds: number; maxClicksPerIp: number; maxClicksPerSubnet: number };
-  const burst = config.rules.get("synchronized_burst")!.params as { minClicksPerMinute: number; factor: number };
+  const burst = config.rules.get("synchronized_burst")!.params as { minClicksPerMinute: number; factor: number; newAffiliatePerMinute: number };
   return {
     velocityWindowMs: velocity.windowSeconds * 1000,
     maxClicksPerIp: velocity.maxClicksPerIp,
     maxClicksPerSubnet: velocity.maxClicksPerSubnet,
     burstMinClicks: burst.minClicksPerMinute,
     burstFactor: burst.factor,
+    burstNewAffiliatePerMinute: burst.newAffiliatePerMinute,
   };
 }
 
 function profileOf(r: AffiliateIdentities) {
-  return { knownIps: new Set(r.knownIps), signInIps: new Set(r.signInIps ?? []), knownCustomers: new Set(r.knownCustomers) };
+  return { knownIps: new Set(r.knownIps), signInIps: new Set(r.signInIps ?? []), knownCustomers: new Set(r.knownCustomers.map(customerKey).filter((c) => c !== null)) };
 }
