@@ -112,6 +112,8 @@ class AffiliateTraffic {
   lastHour = -1;
   /** The last minute it was up on its own baseline (counted once per minute). */
   upMinute = -1;
+  /** The minute of the first click this process counted for it. */
+  firstMinute: number | undefined;
 }
 
 export class TrafficState {
@@ -219,7 +221,11 @@ export class TrafficState {
       last.observed = observed;
       return;
     }
-    const baselinePerMinute = (traffic.perMinute.total() - observed) / LIMITS.burstBaselineMinutes;
+    // The mean over the minutes of history the affiliate has (up to the hour): a new affiliate's first minutes are
+    // not compared with an hour it was not there for.
+    traffic.firstMinute ??= minute;
+    const known = Math.max(1, Math.min(LIMITS.burstBaselineMinutes, minute - traffic.firstMinute));
+    const baselinePerMinute = (traffic.perMinute.total() - observed) / known;
     const jump = s.burstFactor * Math.max(baselinePerMinute, s.burstNewAffiliatePerMinute);
     if (observed < jump) return;
     if (traffic.upMinute !== minute) {
@@ -246,7 +252,7 @@ export class TrafficState {
       }
     }
     this.affiliatesPerHour.advanceTo(at);
-    inMinute.active = Math.max(inMinute.active, this.affiliatesPerHour.total());
+    inMinute.active = Math.max(inMinute.active, this.affiliatesPerHour.at(at), this.affiliatesPerHour.at(at - HOUR));
     return inMinute;
   }
 

@@ -5,6 +5,7 @@
 // program's rate as they accumulate). 20 of 20 clicks converting against a 5 % norm is decisive at once; an honest
 // affiliate a little above the norm is not flagged however large its volume (the `factor` margin).
 import { z } from "zod";
+import { SIGNAL, capEvidence } from "../combined";
 import { binomialEvidence, oddsText, smoothedRate } from "../stats";
 import { HOUR, LIMITS } from "../traffic";
 import { defineRule, maskIp, pct } from "./types";
@@ -19,13 +20,14 @@ export const conversionRateEvidence = defineRule({
     recentHours: z.number().int().min(1).max(72).default(12).describe("Conversions counted over the last (hours)"),
     clickLagHours: z.number().int().min(0).max(72).default(6).describe("Clicks counted from this much earlier too: sales follow clicks (hours)"),
     factor: z.number().min(1).max(50).default(2).describe("Margin: a rate up to this many times the expected one is not flagged"),
+    minConversions: z.number().int().min(1).max(10_000).default(4).describe("Conversions needed before judging"),
     minEvidence: z.number().min(1).max(50).default(3).describe("Evidence needed, log10 odds (3: honest traffic does it less than once in 1,000)"),
     priorRate: z.number().min(0.0001).max(1).default(0.03).describe("Conversion rate assumed for a new program"),
     priorClicks: z.number().int().min(1).max(1_000_000).default(1000).describe("Clicks the assumed rate is worth"),
     affiliatePriorClicks: z.number().int().min(1).max(1_000_000).default(200).describe("Clicks the program's rate is worth in an affiliate's own usual rate"),
     subnets: z.boolean().default(true).describe("Also judge the clicks from the converting click's subnet"),
   }),
-  check({ candidate, click, traffic, now }, p) {
+  check({ candidate, click, traffic, now, signals }, p) {
     const recentMs = Math.min(p.recentHours * HOUR, LIMITS.historyMs / 2);
     const withLag = Math.min(recentMs + p.clickLagHours * HOUR, LIMITS.historyMs / 2);
     const recent = traffic.conversionRates(candidate.affiliateId, recentMs, now);
@@ -41,8 +43,9 @@ export const conversionRateEvidence = defineRule({
     const conversions = recent.affiliate.recentConversions;
     const clicks = own.recentClicks;
     const evidence = clicks >= conversions ? binomialEvidence(conversions, clicks, Math.min(1, p.factor * expected)) : 0;
+    signals[SIGNAL.conversionRate] = conversions >= p.minConversions ? capEvidence(evidence) : 0;
     const common = { factor: p.factor, programRate, expectedRate: expected, minEvidence: p.minEvidence };
-    if (evidence >= p.minEvidence) {
+    if (evidence >= p.minEvidence && conversions >= p.minConversions) {
       const text = `${conversions} conversions in the last ${p.recentHours} h on ${clicks} clicks (${pct(conversions / clicks)}), where ${(expected * 100).toFixed(1)}% is expected of this affiliate: honest traffic does that ${oddsText(evidence)} times`;
       return { explanation: text, evidence: { signal: "affiliate_rate", conversions, clicks, evidence, ...common } };
     }
@@ -50,8 +53,9 @@ export const conversionRateEvidence = defineRule({
     if (!subnet) return null;
     const rate = traffic.subnetRate(candidate.affiliateId, subnet, now);
     const subnetClicks = rate.clicks;
-    if (subnetClicks < rate.conversions) return null;
+    if (subnetClicks < rate.conversions || rate.conversions < p.minConversions) return null;
     const subnetEvidence = binomialEvidence(rate.conversions, subnetClicks, Math.min(1, p.factor * programRate));
+    signals[SIGNAL.conversionRate] = Math.max(signals[SIGNAL.conversionRate]!, capEvidence(subnetEvidence));
     if (subnetEvidence < p.minEvidence) return null;
     const hours = LIMITS.subnetRateWindowMs / HOUR;
     const tail = `converted (${pct(rate.conversions / subnetClicks)}, the program converts ${(programRate * 100).toFixed(1)}%): honest traffic does that ${oddsText(subnetEvidence)} times`;

@@ -34,6 +34,11 @@ export interface RuleContext {
   traffic: TrafficState;
   blocklist: CidrMatcher;
   affiliate: AffiliateProfile | undefined;
+  /**
+   * The combined score's features (see ../combined.ts SIGNAL): a rule that measures evidence writes it here, capped,
+   * whether or not it fires, so weak signals still count together.
+   */
+  signals: Float64Array;
 }
 
 export interface RuleHit {
