@@ -2,8 +2,8 @@
 // fitted on labelled simulated traffic (server/fraud/quality.ts) and written to server/fraud/score-model.json.
 //   npx tsx scripts/train-fraud-score.ts
 // Training seeds are never the ones bench:fraud-quality reports (1 and 2 for tuning, the held-out one). The fit is
-// Newton's method with a small L2 penalty; the intercept is then moved so that at most 0.25 % of the training honest
-// conversions reach the review threshold (30), which keeps false positives well under the 1 % goal.
+// Newton's method with a small L2 penalty; the intercept is then moved so that at most 0.6 % of the training honest
+// conversions reach the review threshold (30), which keeps false positives under the 1 % goal.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { FEATURES, FEATURE_COUNT } from "../server/fraud/combined";
@@ -12,7 +12,7 @@ import { type Scenario, buildScenario, coldStartScenario } from "../server/fraud
 import type { StoredClick } from "../server/fraud/types";
 
 const TRAIN_SEEDS = [101, 102, 103, 104];
-const HONEST_FP_TARGET = 0.0025;
+const HONEST_FP_TARGET = 0.006;
 const REVIEW_AT = 0.3;
 const L2 = 1e-2;
 
