@@ -44,6 +44,15 @@ const { ensureBuild } = await import("../server/build");
 
 const pool = new pg.Pool({ connectionString: database.url, max: 4 });
 
+/** Databases left by an interrupted run (several GB each at full volume). */
+async function dropStaleRuns() {
+  const { rows } = await pool.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'dashboards\\_%' AND datname <> current_database()`);
+  for (const { datname } of rows) {
+    log(`dropping ${datname}, left by an interrupted run`);
+    await pool.query(`DROP DATABASE ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+  }
+}
+
 async function generate() {
   const started = Date.now();
   await seedDemoProgram(getPool(), { password: "demo-password", clickIdSecret: env().CLICK_ID_SECRET });
@@ -248,6 +257,7 @@ async function pageLoads(): Promise<{ page: string; ms: number }[]> {
 }
 
 try {
+  await dropStaleRuns();
   await generate();
   const results = await measure(calls(await personas()));
   const loads = BROWSER ? await pageLoads() : [];

@@ -26,6 +26,9 @@ export function writeSection(heading: string, report: string): void {
   writeFileSync(RESULTS, text.slice(0, start) + report + (next < 0 ? "" : text.slice(next)));
 }
 
+/** The embedded cluster benchmarks use (BENCH_CLUSTER: another folder under .data, to run two benches at once). */
+const CLUSTER = process.env.BENCH_CLUSTER ?? "pg-bench";
+
 export interface BenchDatabase {
   url: string;
   /** The embedded cluster's postmaster (for its CPU time: lib/cpu.ts), or null on DATABASE_URL's server. */
@@ -38,14 +41,14 @@ export async function benchDatabase(name: string): Promise<BenchDatabase> {
   let local: LocalPostgres | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    local = await startLocalPostgres("pg-bench");
+    local = await startLocalPostgres(CLUSTER);
     adminUrl = local.url("postgres");
   }
   const database = `${name}_${process.pid}`;
   await ensureDatabase(adminUrl, database, { fresh: true });
   const url = withDatabase(adminUrl, database);
   await migrate(url);
-  const pidFile = path.join(ROOT, ".data/pg-bench/postmaster.pid");
+  const pidFile = path.join(ROOT, ".data", CLUSTER, "postmaster.pid");
   return {
     url,
     postmaster: local && existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").split("\n")[0]) : null,

@@ -48,13 +48,27 @@ const col = (name: string, type: string): Column => ({ name, type, expr: `r."${n
 const count: Column = { name: "n", type: "bigint", expr: "1" };
 const when = (name: string, condition: string): Column => ({ name, type: "bigint", expr: `CASE WHEN ${condition} THEN 1 ELSE 0 END` });
 
-const clickValues = [count, when("billable", "r.billable"), when("bots", `r."isBot"`), when("repeats", `r."isRepeat"`)];
+/**
+ * A statement's clicks are first grouped once per (link, minute) — a click batch of one busy link is a row or two —
+ * and every click rollup is summed from those rows: one pass over the statement's rows, not one per rollup. The
+ * click rollups' expressions below read these columns.
+ */
+export const PRE_AGGREGATE: Partial<Record<SourceTable, { keys: Column[]; values: Column[] }>> = {
+  clicks: {
+    keys: [col("linkId", "integer"), col("affiliateId", "text"), col("offerId", "text"), trunc("minute", "minute", "createdAt")],
+    values: [count, when("billable", "r.billable"), when("bots", `r."isBot"`), when("repeats", `r."isRepeat"`)],
+  },
+};
+
+const summed = (name: string): Column => ({ name, type: "bigint", expr: `r."${name}"` });
+const clickValues = ["n", "billable", "bots", "repeats"].map(summed);
+const clickDay: Column = { name: "day", type: "date", expr: `(r."minute" AT TIME ZONE 'UTC')::date` };
 
 export const ROLLUPS: Rollup[] = [
   {
     table: "rollup_link_day_clicks",
     source: "clicks",
-    keys: [col("linkId", "integer"), day("createdAt"), col("affiliateId", "text"), col("offerId", "text")],
+    keys: [col("linkId", "integer"), clickDay, col("affiliateId", "text"), col("offerId", "text")],
     values: clickValues,
     indexes: [["affiliateId", "day"]],
     time: { column: "day", retentionDays: null },
@@ -62,15 +76,15 @@ export const ROLLUPS: Rollup[] = [
   {
     table: "rollup_offer_day_clicks",
     source: "clicks",
-    keys: [col("offerId", "text"), day("createdAt")],
+    keys: [col("offerId", "text"), clickDay],
     values: clickValues,
     time: { column: "day", retentionDays: null },
   },
   {
     table: "rollup_affiliate_hour_clicks",
     source: "clicks",
-    keys: [col("affiliateId", "text"), trunc("hour", "hour", "createdAt")],
-    values: [count, when("billable", "r.billable")],
+    keys: [col("affiliateId", "text"), trunc("hour", "hour", "minute")],
+    values: [summed("n"), summed("billable")],
     indexes: [["hour"]],
     time: { column: "hour", retentionDays: null },
   },
@@ -78,8 +92,8 @@ export const ROLLUPS: Rollup[] = [
     // The fraud review's minute-by-minute chart looks at hours around recent flags only.
     table: "rollup_affiliate_minute_clicks",
     source: "clicks",
-    keys: [col("affiliateId", "text"), trunc("minute", "minute", "createdAt")],
-    values: [count, when("billable", "r.billable")],
+    keys: [col("affiliateId", "text"), col("minute", "timestamptz(3)")],
+    values: [summed("n"), summed("billable")],
     indexes: [["minute"]],
     time: { column: "minute", retentionDays: 8 },
   },
@@ -104,6 +118,14 @@ export const ROLLUPS: Rollup[] = [
     keys: [day("createdAt"), col("affiliateId", "text")],
     values: [count],
     time: { column: "day", retentionDays: null },
+  },
+  {
+    // The overview's top affiliates over 30 days: whole weeks from here, the days at the edges from the daily rollup.
+    table: "rollup_affiliate_week_conversions",
+    source: "conversions",
+    keys: [{ name: "week", type: "date", expr: `date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date` }, col("affiliateId", "text")],
+    values: [count],
+    time: { column: "week", retentionDays: null },
   },
   {
     table: "rollup_affiliate_hour_conversions",
@@ -273,7 +295,14 @@ export function triggersSql(source: SourceTable, ops: Op[]): string {
   return ops
     .map((op) => {
       const fn = `rollup_${source}_${op.toLowerCase()}`;
-      const body = rollups.map((r) => `  INSERT INTO ${r.table}_delta (${keyList(r)}, ${valueList(r)})\n  ${groupedChangeSql(r, ROWS[op])};`).join("\n");
+      const pre = PRE_AGGREGATE[source];
+      const insert = (r: Rollup, rows: string) => `INSERT INTO ${r.table}_delta (${keyList(r)}, ${valueList(r)})\n  ${groupedChangeSql(r, rows)}`;
+      const body = pre
+        ? `  WITH fine AS MATERIALIZED ${preAggregateSql(source, ROWS[op])},\n${rollups
+            .slice(0, -1)
+            .map((r, i) => `  d${i} AS (${insert(r, "fine")})`)
+            .join(",\n")}\n  ${insert(rollups.at(-1)!, "fine")};`
+        : rollups.map((r) => `  ${insert(r, ROWS[op])};`).join("\n");
       return `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 ${body}
@@ -284,10 +313,20 @@ CREATE TRIGGER ${fn} AFTER ${op} ON ${source} ${REFERENCING[op]} FOR EACH STATEM
     .join("\n");
 }
 
+/** A source's rows (`(sign, columns)`) grouped by its pre-aggregate's keys: signed sums, sign 1. */
+function preAggregateSql(source: SourceTable, rows: string): string {
+  const pre = PRE_AGGREGATE[source]!;
+  const keys = pre.keys.map((k) => `${k.expr} AS ${q(k.name)}`).join(", ");
+  const sums = pre.values.map((v) => `sum(r.sign * (${v.expr}))::bigint AS ${q(v.name)}`).join(", ");
+  return `(SELECT 1 AS sign, ${keys}, ${sums} FROM ${rows} r GROUP BY ${pre.keys.map((_, i) => i + 2).join(", ")})`;
+}
+
 /** The rollup computed from the raw facts (the rebuild's truth), as SELECT keys, sums. */
 export function rawAggregateSql(r: Rollup, since: string | null): string {
   const timeKey = r.keys.find((k) => k.name === r.time.column)!;
-  return groupedChangeSql(r, `(SELECT 1 AS sign, * FROM ${r.source})`, since ? `${timeKey.expr} >= ${since}` : undefined);
+  const all = `(SELECT 1 AS sign, * FROM ${r.source})`;
+  const rows = PRE_AGGREGATE[r.source] ? preAggregateSql(r.source, all) : all;
+  return groupedChangeSql(r, rows, since ? `${timeKey.expr} >= ${since}` : undefined);
 }
 
 /** Folds the deltas into the keyed rows (run in one transaction for every rollup). */
@@ -304,6 +343,16 @@ export function migrationSql(): string {
   const parts = ["-- Rollups kept by triggers on the write path (server/reporting/rollups.ts printed this)."];
   for (const r of ROLLUPS) parts.push(createTablesSql(r));
   parts.push(triggersSql("clicks", ["INSERT", "DELETE"]));
+  // The click sink copies into the month's partition directly (a COPY into the partitioned table would insert row by
+  // row, because of the trigger above): each partition has the insert trigger too. A statement fires the triggers of
+  // the table it names only, so every insert is counted once either way.
+  parts.push(`DO $$
+DECLARE part regclass;
+BEGIN
+  FOR part IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'clicks'::regclass LOOP
+    EXECUTE format('CREATE TRIGGER rollup_clicks_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_clicks_insert()', part);
+  END LOOP;
+END $$;`);
   parts.push(triggersSql("conversions", ["INSERT", "UPDATE", "DELETE"]));
   parts.push(triggersSql("commissions", ["INSERT", "UPDATE", "DELETE"]));
   parts.push(creditSql());

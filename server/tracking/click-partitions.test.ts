@@ -112,4 +112,21 @@ describe("clicks partitioned by month", () => {
     // A second round has nothing left to drop.
     expect(await dropExpiredClickPartitions(pool, { now, retentionDays: 70 })).toEqual([]);
   });
+
+  it("the sink copies into each month's partition (one batch, two months, stored together), and a month without one is refused as data", async () => {
+    const { url, pool } = await scratch();
+    await migrate(url);
+    const now = new Date();
+    const turn = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    const batch = [click(turn - 60_000), click(turn - 1), click(turn), click(turn + 60_000)];
+    await pgClickWriter(pool)(batch);
+    const { rows } = await pool.query<{ part: string; n: number }>(`SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM clicks GROUP BY 1 ORDER BY 1`);
+    const label = (t: number) => `clicks_p${new Date(t).toISOString().slice(0, 7).replace("-", "_")}`;
+    expect(rows).toEqual([{ part: label(turn - 1), n: 2 }, { part: label(turn), n: 2 }]);
+    expect(await checkRollups(pool)).toEqual([]); // each partition's trigger counted its rows once
+
+    const farAhead = click(Date.UTC(now.getUTCFullYear() + 3, 0, 1));
+    await expect(pgClickWriter(pool)([farAhead])).rejects.toMatchObject({ code: "23514" }); // no partition: the sink drops and counts it
+    expect((await pool.query(`SELECT count(*)::int AS n FROM clicks`)).rows[0].n).toBe(4);
+  });
 });

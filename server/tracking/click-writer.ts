@@ -1,4 +1,4 @@
-// The click sink's database edge: one statement per batch, never a row at a time (and no createMany).
+// The click sink's database edge: one statement per batch (per month's partition), never a row at a time.
 //
 // A batch's first attempt is a COPY … FROM STDIN of the rows as text: PostgreSQL inserts them with its bulk path,
 // about two thirds of the CPU per row of INSERT … SELECT FROM unnest(…) (npm run bench:sink), and on a small
@@ -32,28 +32,71 @@ export interface ClickWriterOptions {
 const WRITE_TIMEOUT_MS = 30_000;
 
 export function pgClickWriter(pool: pg.Pool, { timeoutMs = WRITE_TIMEOUT_MS, table = "clicks" }: ClickWriterOptions = {}): ClickWriter {
-  const copy = copyClicks(table);
   const insert = insertClicks(table);
-  return (batch, { mayExist = false } = {}) => (mayExist ? insertSkippingExisting(pool, insert, batch, timeoutMs) : copyRows(pool, copy, batch, timeoutMs));
+  const months = table === "clicks" ? monthPartitions(pool) : null;
+  return async (batch, { mayExist = false } = {}) => {
+    if (mayExist) return insertSkippingExisting(pool, insert, batch, timeoutMs);
+    const groups = months ? await months.split(batch) : [{ table, rows: batch }];
+    return copyRows(pool, groups, timeoutMs);
+  };
 }
 
-async function copyRows(pool: pg.Pool, sql: string, batch: readonly ClickRecord[], timeoutMs: number): Promise<void> {
+/**
+ * `clicks` is partitioned by month (server/tracking/click-partitions.ts). A COPY into the partitioned table inserts
+ * row by row (PostgreSQL's COPY does not batch rows routed to partitions under a statement trigger with a
+ * transition table, which the rollups need), so a batch is copied into its month's partition itself — nearly always
+ * one; two at a month's turn. A month without a partition (a clock far off) goes through the parent, which refuses
+ * the rows as data (counted by the sink).
+ */
+function monthPartitions(pool: pg.Pool) {
+  let known: Set<string> | undefined;
+  const load = async () => {
+    const { rows } = await pool.query<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'clicks'::regclass`);
+    known = new Set(rows.map((r) => r.name));
+  };
+  return {
+    async split(batch: readonly ClickRecord[]): Promise<{ table: string; rows: ClickRecord[] }[]> {
+      const byMonth = new Map<string, ClickRecord[]>();
+      let lastAt = NaN;
+      let lastName = "";
+      for (const click of batch) {
+        if (click.at !== lastAt) {
+          const d = new Date(click.at);
+          lastAt = click.at;
+          lastName = `clicks_p${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+        }
+        let rows = byMonth.get(lastName);
+        if (!rows) byMonth.set(lastName, (rows = []));
+        rows.push(click);
+      }
+      if (!known || [...byMonth.keys()].some((name) => !known!.has(name))) await load(); // a month created since
+      return [...byMonth].map(([name, rows]) => ({ table: known!.has(name) ? name : "clicks", rows }));
+    },
+  };
+}
+
+async function copyRows(pool: pg.Pool, groups: { table: string; rows: readonly ClickRecord[] }[], timeoutMs: number): Promise<void> {
   const client = await pool.connect();
   let failure: Error | undefined;
   try {
-    // pg arms its read timeout, when it submits a query, on any query object with a `callback` (pg-copy-streams
-    // defines one for this): the option must be on the stream before client.query() sees it.
-    const copy = client.query(Object.assign(copyFrom(sql), { query_timeout: timeoutMs }));
-    await new Promise<void>((resolve, reject) => {
-      copy.on("error", reject);
-      copy.on("finish", resolve);
-      copy.end(copyText(batch));
-    });
+    // Two months' rows commit together: a retried batch must be all stored or none.
+    if (groups.length > 1) await client.query("BEGIN");
+    for (const group of groups) {
+      // pg arms its read timeout, when it submits a query, on any query object with a `callback` (pg-copy-streams
+      // defines one for this): the option must be on the stream before client.query() sees it.
+      const copy = client.query(Object.assign(copyFrom(copyClicks(group.table)), { query_timeout: timeoutMs }));
+      await new Promise<void>((resolve, reject) => {
+        copy.on("error", reject);
+        copy.on("finish", resolve);
+        copy.end(copyText(group.rows));
+      });
+    }
+    if (groups.length > 1) await client.query("COMMIT");
   } catch (error) {
     failure = error as Error;
     throw error;
   } finally {
-    // A connection whose COPY failed may be mid-protocol: it is closed rather than reused.
+    // A connection whose COPY failed may be mid-protocol: it is closed rather than reused (and a transaction with it).
     client.release(failure);
   }
 }

@@ -3,17 +3,24 @@
 -- for the lock (the click sink buffers and retries), so nothing acknowledged is lost.
 
 -- One partition per calendar month (UTC) from the month of `first_day` to that of `last_day`, named clicks_pYYYY_MM;
--- months that have one already are left alone. Returns how many were created.
+-- months that have one already are left alone. Returns how many were created. The click sink copies into a month's
+-- partition itself (PostgreSQL inserts row by row when a COPY into a partitioned table meets a statement trigger with
+-- a transition table), so each partition gets the clicks rollup trigger too, once the rollups exist (20261204110000).
 CREATE FUNCTION ensure_click_partitions(first_day date, last_day date) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
   m date := date_trunc('month', first_day)::date;
   made int := 0;
+  name text;
 BEGIN
   WHILE m <= last_day LOOP
-    IF to_regclass(format('clicks_p%s', to_char(m, 'YYYY_MM'))) IS NULL THEN
+    name := format('clicks_p%s', to_char(m, 'YYYY_MM'));
+    IF to_regclass(name) IS NULL THEN
       EXECUTE format('CREATE TABLE %I PARTITION OF clicks FOR VALUES FROM (%L) TO (%L)',
-        format('clicks_p%s', to_char(m, 'YYYY_MM')),
-        m::timestamp AT TIME ZONE 'UTC', (m + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+        name, m::timestamp AT TIME ZONE 'UTC', (m + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+      IF to_regproc('rollup_clicks_insert') IS NOT NULL THEN
+        EXECUTE format('CREATE TRIGGER rollup_clicks_insert AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows '
+          'FOR EACH STATEMENT EXECUTE FUNCTION rollup_clicks_insert()', name);
+      END IF;
       made := made + 1;
     END IF;
     m := (m + interval '1 month')::date;

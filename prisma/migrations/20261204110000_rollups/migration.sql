@@ -120,6 +120,18 @@ CREATE TABLE rollup_affiliate_day_conversions_delta (
   "n" bigint NOT NULL DEFAULT 0
 );
 
+CREATE TABLE rollup_affiliate_week_conversions (
+  "week" date NOT NULL,
+  "affiliateId" text NOT NULL,
+  "n" bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY ("week", "affiliateId")
+);
+CREATE TABLE rollup_affiliate_week_conversions_delta (
+  "week" date NOT NULL,
+  "affiliateId" text NOT NULL,
+  "n" bigint NOT NULL DEFAULT 0
+);
+
 CREATE TABLE rollup_affiliate_hour_conversions (
   "affiliateId" text NOT NULL,
   "hour" timestamptz(3) NOT NULL,
@@ -197,30 +209,40 @@ CREATE TABLE rollup_credit_day_delta (
 
 CREATE FUNCTION rollup_clicks_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO rollup_link_day_clicks_delta ("linkId", "day", "affiliateId", "offerId", "n", "billable", "bots", "repeats")
-  SELECT r."linkId" AS "linkId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2, 3, 4 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END)) <> 0;
-  INSERT INTO rollup_offer_day_clicks_delta ("offerId", "day", "n", "billable", "bots", "repeats")
-  SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END)) <> 0;
-  INSERT INTO rollup_affiliate_hour_clicks_delta ("affiliateId", "hour", "n", "billable")
-  SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0;
+  WITH fine AS MATERIALIZED (SELECT 1 AS sign, r."linkId" AS "linkId", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", date_trunc('minute', r."createdAt", 'UTC') AS "minute", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 2, 3, 4, 5),
+  d0 AS (INSERT INTO rollup_link_day_clicks_delta ("linkId", "day", "affiliateId", "offerId", "n", "billable", "bots", "repeats")
+  SELECT r."linkId" AS "linkId", (r."minute" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable", sum(r.sign * (r."bots"))::bigint AS "bots", sum(r.sign * (r."repeats"))::bigint AS "repeats" FROM fine r GROUP BY 1, 2, 3, 4 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0 OR sum(r.sign * (r."bots")) <> 0 OR sum(r.sign * (r."repeats")) <> 0),
+  d1 AS (INSERT INTO rollup_offer_day_clicks_delta ("offerId", "day", "n", "billable", "bots", "repeats")
+  SELECT r."offerId" AS "offerId", (r."minute" AT TIME ZONE 'UTC')::date AS "day", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable", sum(r.sign * (r."bots"))::bigint AS "bots", sum(r.sign * (r."repeats"))::bigint AS "repeats" FROM fine r GROUP BY 1, 2 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0 OR sum(r.sign * (r."bots")) <> 0 OR sum(r.sign * (r."repeats")) <> 0),
+  d2 AS (INSERT INTO rollup_affiliate_hour_clicks_delta ("affiliateId", "hour", "n", "billable")
+  SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."minute", 'UTC') AS "hour", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable" FROM fine r GROUP BY 1, 2 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0)
   INSERT INTO rollup_affiliate_minute_clicks_delta ("affiliateId", "minute", "n", "billable")
-  SELECT r."affiliateId" AS "affiliateId", date_trunc('minute', r."createdAt", 'UTC') AS "minute", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0;
+  SELECT r."affiliateId" AS "affiliateId", r."minute" AS "minute", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable" FROM fine r GROUP BY 1, 2 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0;
   RETURN NULL;
 END $$;
 CREATE TRIGGER rollup_clicks_insert AFTER INSERT ON clicks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_clicks_insert();
 CREATE FUNCTION rollup_clicks_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO rollup_link_day_clicks_delta ("linkId", "day", "affiliateId", "offerId", "n", "billable", "bots", "repeats")
-  SELECT r."linkId" AS "linkId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2, 3, 4 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END)) <> 0;
-  INSERT INTO rollup_offer_day_clicks_delta ("offerId", "day", "n", "billable", "bots", "repeats")
-  SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END)) <> 0;
-  INSERT INTO rollup_affiliate_hour_clicks_delta ("affiliateId", "hour", "n", "billable")
-  SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0;
+  WITH fine AS MATERIALIZED (SELECT 1 AS sign, r."linkId" AS "linkId", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", date_trunc('minute', r."createdAt", 'UTC') AS "minute", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 2, 3, 4, 5),
+  d0 AS (INSERT INTO rollup_link_day_clicks_delta ("linkId", "day", "affiliateId", "offerId", "n", "billable", "bots", "repeats")
+  SELECT r."linkId" AS "linkId", (r."minute" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable", sum(r.sign * (r."bots"))::bigint AS "bots", sum(r.sign * (r."repeats"))::bigint AS "repeats" FROM fine r GROUP BY 1, 2, 3, 4 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0 OR sum(r.sign * (r."bots")) <> 0 OR sum(r.sign * (r."repeats")) <> 0),
+  d1 AS (INSERT INTO rollup_offer_day_clicks_delta ("offerId", "day", "n", "billable", "bots", "repeats")
+  SELECT r."offerId" AS "offerId", (r."minute" AT TIME ZONE 'UTC')::date AS "day", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable", sum(r.sign * (r."bots"))::bigint AS "bots", sum(r.sign * (r."repeats"))::bigint AS "repeats" FROM fine r GROUP BY 1, 2 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0 OR sum(r.sign * (r."bots")) <> 0 OR sum(r.sign * (r."repeats")) <> 0),
+  d2 AS (INSERT INTO rollup_affiliate_hour_clicks_delta ("affiliateId", "hour", "n", "billable")
+  SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."minute", 'UTC') AS "hour", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable" FROM fine r GROUP BY 1, 2 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0)
   INSERT INTO rollup_affiliate_minute_clicks_delta ("affiliateId", "minute", "n", "billable")
-  SELECT r."affiliateId" AS "affiliateId", date_trunc('minute', r."createdAt", 'UTC') AS "minute", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0;
+  SELECT r."affiliateId" AS "affiliateId", r."minute" AS "minute", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable" FROM fine r GROUP BY 1, 2 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0;
   RETURN NULL;
 END $$;
 CREATE TRIGGER rollup_clicks_delete AFTER DELETE ON clicks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_clicks_delete();
+
+DO $$
+DECLARE part regclass;
+BEGIN
+  FOR part IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'clicks'::regclass LOOP
+    EXECUTE format('CREATE TRIGGER rollup_clicks_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_clicks_insert()', part);
+  END LOOP;
+END $$;
 
 CREATE FUNCTION rollup_conversions_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -230,6 +252,8 @@ BEGIN
   SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."merchantId" AS "merchantId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END))::bigint AS "refunded" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2, 3 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END)) <> 0;
   INSERT INTO rollup_affiliate_day_conversions_delta ("day", "affiliateId", "n")
   SELECT (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
+  INSERT INTO rollup_affiliate_week_conversions_delta ("week", "affiliateId", "n")
+  SELECT date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date AS "week", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   INSERT INTO rollup_affiliate_hour_conversions_delta ("affiliateId", "hour", "n")
   SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   RETURN NULL;
@@ -243,6 +267,8 @@ BEGIN
   SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."merchantId" AS "merchantId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END))::bigint AS "refunded" FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2, 3 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END)) <> 0;
   INSERT INTO rollup_affiliate_day_conversions_delta ("day", "affiliateId", "n")
   SELECT (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
+  INSERT INTO rollup_affiliate_week_conversions_delta ("week", "affiliateId", "n")
+  SELECT date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date AS "week", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   INSERT INTO rollup_affiliate_hour_conversions_delta ("affiliateId", "hour", "n")
   SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   RETURN NULL;
@@ -256,6 +282,8 @@ BEGIN
   SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."merchantId" AS "merchantId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END))::bigint AS "refunded" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2, 3 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END)) <> 0;
   INSERT INTO rollup_affiliate_day_conversions_delta ("day", "affiliateId", "n")
   SELECT (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
+  INSERT INTO rollup_affiliate_week_conversions_delta ("week", "affiliateId", "n")
+  SELECT date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date AS "week", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   INSERT INTO rollup_affiliate_hour_conversions_delta ("affiliateId", "hour", "n")
   SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n" FROM (SELECT -1 AS sign, * FROM old_rows) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
   RETURN NULL;
@@ -375,16 +403,16 @@ CREATE TRIGGER rollup_credit_facts_delete AFTER DELETE ON credit_facts REFERENCI
 -- What is already stored (the credit facts' own triggers fill their rollup's deltas).
 
 INSERT INTO rollup_link_day_clicks ("linkId", "day", "affiliateId", "offerId", "n", "billable", "bots", "repeats")
-SELECT r."linkId" AS "linkId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM clicks) r GROUP BY 1, 2, 3, 4 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END)) <> 0;
+SELECT r."linkId" AS "linkId", (r."minute" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable", sum(r.sign * (r."bots"))::bigint AS "bots", sum(r.sign * (r."repeats"))::bigint AS "repeats" FROM (SELECT 1 AS sign, r."linkId" AS "linkId", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", date_trunc('minute', r."createdAt", 'UTC') AS "minute", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM clicks) r GROUP BY 2, 3, 4, 5) r GROUP BY 1, 2, 3, 4 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0 OR sum(r.sign * (r."bots")) <> 0 OR sum(r.sign * (r."repeats")) <> 0;
 
 INSERT INTO rollup_offer_day_clicks ("offerId", "day", "n", "billable", "bots", "repeats")
-SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM clicks) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END)) <> 0 OR sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END)) <> 0;
+SELECT r."offerId" AS "offerId", (r."minute" AT TIME ZONE 'UTC')::date AS "day", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable", sum(r.sign * (r."bots"))::bigint AS "bots", sum(r.sign * (r."repeats"))::bigint AS "repeats" FROM (SELECT 1 AS sign, r."linkId" AS "linkId", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", date_trunc('minute', r."createdAt", 'UTC') AS "minute", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM clicks) r GROUP BY 2, 3, 4, 5) r GROUP BY 1, 2 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0 OR sum(r.sign * (r."bots")) <> 0 OR sum(r.sign * (r."repeats")) <> 0;
 
 INSERT INTO rollup_affiliate_hour_clicks ("affiliateId", "hour", "n", "billable")
-SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable" FROM (SELECT 1 AS sign, * FROM clicks) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0;
+SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."minute", 'UTC') AS "hour", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable" FROM (SELECT 1 AS sign, r."linkId" AS "linkId", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", date_trunc('minute', r."createdAt", 'UTC') AS "minute", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM clicks) r GROUP BY 2, 3, 4, 5) r GROUP BY 1, 2 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0;
 
 INSERT INTO rollup_affiliate_minute_clicks ("affiliateId", "minute", "n", "billable")
-SELECT r."affiliateId" AS "affiliateId", date_trunc('minute', r."createdAt", 'UTC') AS "minute", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable" FROM (SELECT 1 AS sign, * FROM clicks) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END)) <> 0;
+SELECT r."affiliateId" AS "affiliateId", r."minute" AS "minute", sum(r.sign * (r."n"))::bigint AS "n", sum(r.sign * (r."billable"))::bigint AS "billable" FROM (SELECT 1 AS sign, r."linkId" AS "linkId", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", date_trunc('minute', r."createdAt", 'UTC') AS "minute", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.billable THEN 1 ELSE 0 END))::bigint AS "billable", sum(r.sign * (CASE WHEN r."isBot" THEN 1 ELSE 0 END))::bigint AS "bots", sum(r.sign * (CASE WHEN r."isRepeat" THEN 1 ELSE 0 END))::bigint AS "repeats" FROM (SELECT 1 AS sign, * FROM clicks) r GROUP BY 2, 3, 4, 5) r GROUP BY 1, 2 HAVING sum(r.sign * (r."n")) <> 0 OR sum(r.sign * (r."billable")) <> 0;
 
 INSERT INTO rollup_link_day_conversions ("linkId", "day", "affiliateId", "offerId", "merchantId", "n", "refunded")
 SELECT r."linkId" AS "linkId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", r."offerId" AS "offerId", r."merchantId" AS "merchantId", sum(r.sign * (1))::bigint AS "n", sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END))::bigint AS "refunded" FROM (SELECT 1 AS sign, * FROM conversions) r GROUP BY 1, 2, 3, 4, 5 HAVING sum(r.sign * (1)) <> 0 OR sum(r.sign * (CASE WHEN r.status = 'REFUNDED' THEN 1 ELSE 0 END)) <> 0;
@@ -394,6 +422,9 @@ SELECT r."offerId" AS "offerId", (r."createdAt" AT TIME ZONE 'UTC')::date AS "da
 
 INSERT INTO rollup_affiliate_day_conversions ("day", "affiliateId", "n")
 SELECT (r."createdAt" AT TIME ZONE 'UTC')::date AS "day", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM conversions) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
+
+INSERT INTO rollup_affiliate_week_conversions ("week", "affiliateId", "n")
+SELECT date_trunc('week', r."createdAt" AT TIME ZONE 'UTC')::date AS "week", r."affiliateId" AS "affiliateId", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM conversions) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
 
 INSERT INTO rollup_affiliate_hour_conversions ("affiliateId", "hour", "n")
 SELECT r."affiliateId" AS "affiliateId", date_trunc('hour', r."createdAt", 'UTC') AS "hour", sum(r.sign * (1))::bigint AS "n" FROM (SELECT 1 AS sign, * FROM conversions) r GROUP BY 1, 2 HAVING sum(r.sign * (1)) <> 0;
