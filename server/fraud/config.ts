@@ -11,6 +11,7 @@ export const thresholdsSchema = z
   .object({
     reviewAt: z.number().int().min(1).max(100).default(30).describe("Score that sends a conversion to review"),
     holdAt: z.number().int().min(1).max(100).default(60).describe("Score that holds the commission"),
+    combinedScore: z.boolean().default(true).describe("Also score the rules' signals together (the trained model), so weak signals can add up"),
   })
   .refine((t) => t.reviewAt <= t.holdAt, { message: "the review threshold must not exceed the hold threshold", path: ["reviewAt"] });
 

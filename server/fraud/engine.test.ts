@@ -194,7 +194,11 @@ describe("settings", () => {
   it("a disabled rule does not fire; severity and thresholds decide the outcome", () => {
     const e = engine();
     const attack = fastConversionAttack(actor, START + HOUR, seededRandom(10));
-    const baseRows = [{ code: "fast_conversion", enabled: true, severity: 35, params: { minSeconds: 10 } }];
+    // The same actor converts 3 s after every click here, which the small-sample rules added later rightly flag (every
+    // click converting, every conversion within seconds): they are off so this test sees fast_conversion's alone.
+    const off = (code: string) => ({ code, enabled: false, severity: 0, params: {} });
+    const ctitOff = [off("click_to_conversion_time"), off("conversion_rate_evidence")];
+    const baseRows = [...ctitOff, { code: "fast_conversion", enabled: true, severity: 35, params: { minSeconds: 10 } }];
 
     e.setConfig(baseRows);
     expect(run(e, attack).values().next().value!.decision).toBe("REVIEW");
@@ -202,10 +206,10 @@ describe("settings", () => {
     e.setConfig([...baseRows, { code: "risk_thresholds", enabled: true, severity: 0, params: { reviewAt: 50, holdAt: 90 } }]);
     expect(run(e, fastConversionAttack(actor, START + 2 * HOUR, seededRandom(11))).values().next().value!.decision).toBe("PASS");
 
-    e.setConfig([{ code: "fast_conversion", enabled: false, severity: 100, params: {} }]);
+    e.setConfig([...ctitOff, { code: "fast_conversion", enabled: false, severity: 100, params: {} }]);
     expect(run(e, fastConversionAttack(actor, START + 3 * HOUR, seededRandom(12))).values().next().value!.flags).toEqual([]);
 
-    e.setConfig([{ code: "fast_conversion", enabled: true, severity: 60, params: { minSeconds: 2 } }]);
+    e.setConfig([...ctitOff, { code: "fast_conversion", enabled: true, severity: 60, params: { minSeconds: 2 } }]);
     expect(run(e, fastConversionAttack(actor, START + 4 * HOUR, seededRandom(13))).values().next().value!.decision).toBe("PASS");
   });
 

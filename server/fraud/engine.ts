@@ -4,9 +4,11 @@
 import { type ConfigRow, type FraudConfig, compileConfig, defaultConfig } from "./config";
 import { type BlockEntry, CidrMatcher } from "./ip";
 import { RULES, type AffiliateProfile, type RuleContext, ownIpList } from "./rules";
-import { decide } from "./score";
-import { type ClickTimeSettings, type TrafficClick, TrafficState } from "./traffic";
+import { COMBINED_SCORE, FEATURES, FEATURE_COUNT, SIGNAL, type ScoreModel, SHIPPED_MODEL, probability, strongestSignals } from "./combined";
+import { decide, riskScore } from "./score";
+import { type ClickTimeSettings, HOUR, LIMITS, type TrafficClick, TrafficState } from "./traffic";
 import type { ConversionCandidate, FraudFlagDraft, FraudVerdict, StoredClick } from "./types";
+import { customerKey } from "./identity";
 import { headlessMarker } from "./user-agent";
 
 export interface EngineOptions {
@@ -30,6 +32,9 @@ export class FraudEngine {
   private profiles = new Map<string, AffiliateProfile>();
   private readonly log: (line: string) => void;
   private readonly failedRules = new Set<string>();
+  private model: ScoreModel = SHIPPED_MODEL;
+  /** The last evaluation's features (reused between evaluations; the training script reads it). */
+  readonly lastFeatures = new Float64Array(FEATURE_COUNT);
 
   constructor(options: EngineOptions = {}) {
     this.traffic = new TrafficState(options.maxNotableClicks);
@@ -39,6 +44,11 @@ export class FraudEngine {
   setConfig(rows: readonly ConfigRow[] | FraudConfig): void {
     this.config = "rules" in rows ? rows : compileConfig(rows, this.log);
     this.clickSettings = clickSettingsOf(this.config);
+  }
+
+  /** Replaces the combined score's model (null: the rules' own score only). */
+  setModel(model: ScoreModel | null): void {
+    this.model = model ?? { intercept: -Infinity, weights: [] };
   }
 
   getConfig(): FraudConfig {
@@ -97,6 +107,7 @@ export class FraudEngine {
   evaluate(candidate: ConversionCandidate, stored?: StoredClick | null): FraudVerdict {
     const now = candidate.receivedAt.getTime();
     const clickedAt = candidate.clickedAt.getTime();
+    const click = this.traffic.click(candidate.clickId) ?? (stored ? TrafficState.traitsOfStored(stored, candidate.affiliateId) : undefined);
     this.traffic.recordConversion({
       key: `${candidate.clickId}|${candidate.txnId ?? `${candidate.amountMinor}|${candidate.customerId}`}`,
       affiliateId: candidate.affiliateId,
@@ -104,15 +115,17 @@ export class FraudEngine {
       at: now,
       ip: candidate.ip,
       customerId: candidate.customerId,
+      click,
     });
     const ctx: RuleContext = {
       candidate,
       now,
       clickedAt,
-      click: this.traffic.click(candidate.clickId) ?? (stored ? TrafficState.traitsOfStored(stored, candidate.affiliateId) : undefined),
+      click,
       traffic: this.traffic,
       blocklist: this.blocklist,
       affiliate: this.profiles.get(candidate.affiliateId),
+      signals: this.lastFeatures.fill(0),
     };
     const flags: FraudFlagDraft[] = [];
     for (const rule of RULES) {
@@ -126,23 +139,46 @@ export class FraudEngine {
         this.failedRules.add(rule.code);
       }
     }
-    return decide(flags, this.config.thresholds);
+    return decide(this.combine(ctx, flags), this.config.thresholds);
+  }
+
+  /**
+   * Adds the combined score's flag when the model, fed every rule's signals, scores the conversion into a higher
+   * decision than the rules' own score does (see ./combined.ts).
+   */
+  private combine(ctx: RuleContext, flags: FraudFlagDraft[]): FraudFlagDraft[] {
+    const { signals, candidate, now } = ctx;
+    const { affiliate } = this.traffic.conversionRates(candidate.affiliateId, HOUR, now);
+    const baselinePerHour = affiliate ? affiliate.baselineClicks / (LIMITS.historyMs / HOUR - 1) : 0;
+    signals[SIGNAL.clickJump] = affiliate ? Math.min(8, Math.max(0, Math.log2((affiliate.recentClicks + 1) / (baselinePerHour + 5)))) : 0;
+    signals[SIGNAL.newAffiliate] = 1 / (1 + (affiliate?.baselineClicks ?? 0) / 100);
+    const rulesScore = riskScore(flags.map((f) => f.severity));
+    signals[SIGNAL.rulesScore] = rulesScore / 100;
+    const modelScore = Math.round(100 * probability(signals, this.model));
+    const t = this.config.thresholds;
+    const level = (score: number) => (score >= t.holdAt ? 2 : score >= t.reviewAt ? 1 : 0);
+    if (!t.combinedScore || level(modelScore) <= level(rulesScore)) return flags;
+    const words = strongestSignals(signals, 3, this.model);
+    const text = `several signals together score ${modelScore}: ${words.join("; ") || "the rules' flags"}`;
+    const evidence = { signal: "combined_score", modelScore, rulesScore, features: Object.fromEntries(FEATURES.map((f, i) => [f.name, Number(signals[i]!.toFixed(3))])) };
+    return [...flags, { code: COMBINED_SCORE, severity: modelScore, explanation: text, publicExplanation: text, evidence }];
   }
 }
 
 /** The thresholds that must be applied as clicks arrive, taken from the velocity and burst rules' params. */
 function clickSettingsOf(config: FraudConfig): ClickTimeSettings {
   const velocity = config.rules.get("click_velocity")!.params as { windowSeconds: number; maxClicksPerIp: number; maxClicksPerSubnet: number };
-  const burst = config.rules.get("synchronized_burst")!.params as { minClicksPerMinute: number; factor: number };
+  const burst = config.rules.get("synchronized_burst")!.params as { minClicksPerMinute: number; factor: number; newAffiliatePerMinute: number };
   return {
     velocityWindowMs: velocity.windowSeconds * 1000,
     maxClicksPerIp: velocity.maxClicksPerIp,
     maxClicksPerSubnet: velocity.maxClicksPerSubnet,
     burstMinClicks: burst.minClicksPerMinute,
     burstFactor: burst.factor,
+    burstNewAffiliatePerMinute: burst.newAffiliatePerMinute,
   };
 }
 
 function profileOf(r: AffiliateIdentities) {
-  return { knownIps: new Set(r.knownIps), signInIps: new Set(r.signInIps ?? []), knownCustomers: new Set(r.knownCustomers) };
+  return { knownIps: new Set(r.knownIps), signInIps: new Set(r.signInIps ?? []), knownCustomers: new Set(r.knownCustomers.map(customerKey).filter((c) => c !== null)) };
 }

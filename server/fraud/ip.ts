@@ -1,4 +1,4 @@
-// IP parsing for the fraud rules: subnet keys (IPv4 /24, IPv6 /48 — what one household, office or small hosting
+// IP parsing for the fraud rules: subnet keys (IPv4 /24, IPv6 /64 — what one household, office or small hosting
 // block typically gets) and CIDR block-list matching. No dependency: Node's `net.isIP` validates, the rest is
 // integer arithmetic (IPv4 as a number, IPv6 as a bigint).
 import { isIP } from "node:net";
@@ -52,7 +52,7 @@ export function canonicalIp(raw: string | null | undefined): string | null {
 const DOTTED_V4 = /^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$/;
 
 /**
- * The subnet an IP belongs to, in CIDR text ("203.0.113.0/24", "2001:db8:1::/48"), used as a counter key and
+ * The subnet an IP belongs to, in CIDR text ("203.0.113.0/24", "2001:db8:1:2::/64"), used as a counter key and
  * shown as is in evidence. Dotted IPv4 — nearly every click — takes a regex, not a full parse.
  */
 export function subnetKey(raw: string | null | undefined): string | null {
@@ -62,7 +62,13 @@ export function subnetKey(raw: string | null | undefined): string | null {
   const ip = parseIp(raw);
   if (!ip) return null;
   if (ip.version === 4) return `${formatAddress({ version: 4, value: Math.floor(ip.value / 256) * 256 })}/24`;
-  return `${formatAddress({ version: 6, value: (ip.value >> 80n) << 80n })}/48`;
+  return `${formatAddress({ version: 6, value: (ip.value >> 64n) << 64n })}/64`;
+}
+
+/** The /48 an IPv6 address belongs to ("2001:db8:1::/48"): coarser than its subnet key, for public texts. */
+export function ipv6Network48(raw: string | null | undefined): string | null {
+  const ip = parseIp(raw);
+  return ip?.version === 6 ? `${formatAddress({ version: 6, value: (ip.value >> 80n) << 80n })}/48` : null;
 }
 
 export interface Cidr {

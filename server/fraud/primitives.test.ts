@@ -7,10 +7,10 @@ import { headlessMarker } from "./user-agent";
 import { KeyedWindowCounter, RingCounter, SketchRing, TopKSketch } from "./windows";
 
 describe("ip", () => {
-  it("keys subnets as /24 and /48 CIDRs", () => {
+  it("keys subnets as /24 and /64 CIDRs (the public mask stays /48)", () => {
     expect(subnetKey("203.0.113.77")).toBe("203.0.113.0/24");
     expect(subnetKey("::ffff:203.0.113.77")).toBe("203.0.113.0/24");
-    expect(subnetKey("2001:db8:1:2::7")).toBe("2001:db8:1::/48");
+    expect(subnetKey("2001:db8:1:2::7")).toBe("2001:db8:1:2::/64");
     expect(subnetKey("not an ip")).toBeNull();
     expect(subnetKey(null)).toBeNull();
   });

@@ -9,6 +9,7 @@
 import { type Db, type Prisma } from "../db";
 import { commissionPayload, event } from "../conversions/events";
 import { RESOLUTIONS } from "./flags";
+import { COMBINED_SCORE, COMBINED_SCORE_TITLE } from "./combined";
 import { ruleByCode } from "./rules";
 import { HOUR, MINUTE } from "./traffic";
 import { wakeRelays } from "../webhooks/wake";
@@ -168,7 +169,7 @@ async function applyDecision(tx: Tx, row: LockedRow & { fraudFlags: { code: stri
 
 /** "flagged by the fraud checks (Click velocity, Click farms)": rule titles, no personal data. */
 function reviewReason(codes: string[]): string {
-  const titles = [...new Set(codes)].map((code) => ruleByCode(code)?.title ?? code);
+  const titles = [...new Set(codes)].map((code) => ruleByCode(code)?.title ?? (code === COMBINED_SCORE ? COMBINED_SCORE_TITLE : code));
   return `flagged by the fraud checks (${titles.join(", ")})`;
 }
 

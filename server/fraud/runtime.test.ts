@@ -112,6 +112,10 @@ describe("live updates", () => {
     const program = await createProgram();
     await api.fraud.updateRule({ code: "fast_conversion", enabled: true, severity: 60, params: {} });
     await until(() => engine.getConfig().rules.get("fast_conversion")!.enabled, "the rule back on");
+    // Every conversion here comes 5 s after its click, which click_to_conversion_time (added later) rightly flags from
+    // the third on: off, so the thresholds act on fast_conversion's 60 alone.
+    await api.fraud.updateRule({ code: "click_to_conversion_time", enabled: false, severity: 60, params: {} });
+    await until(() => !engine.getConfig().rules.get("click_to_conversion_time")!.enabled, "the distribution rule off");
     const decision = () => engine.evaluate(candidate(program, { clickedAt: new Date(Date.now() - 5 * SECOND) })).decision;
     expect(decision()).toBe("HOLD"); // one rule at 60, holdAt 60
 

@@ -119,6 +119,13 @@ export interface HonestOptions {
   sharedIps?: { carrierNat: number; office: number };
   /** Share of extra clicks by crawlers and link checkers (bots: redirected, never billable, never converting). */
   bots?: number;
+  /**
+   * The click rate over time as a share of `clicksPerHour` (0–1 for a daily cycle, above 1 for a peak): clicks are
+   * drawn at the highest rate and kept with probability intensity(t) / maxIntensity (thinning). Constant if unset.
+   */
+  intensity?: { at: (t: number) => number; max: number };
+  /** Customers as emails (name.surname<n>@provider), some of them buying twice with the same address. */
+  emails?: boolean;
 }
 
 /** Carrier-grade NAT pools: three carriers, each a few /24s of public addresses shared by all its phones. */
@@ -135,13 +142,26 @@ function personIp(o: HonestOptions): string {
   return residentialIp(o.random);
 }
 
+const NAMES = ["anna", "ben", "carla", "david", "emma", "felix", "gina", "hugo", "ines", "jonas", "kim", "lena", "marc", "nora", "omar", "paula"];
+const PROVIDERS = ["gmail.com", "gmail.com", "yahoo.com", "outlook.com", "web.de", "icloud.com", "orange.fr"];
+
+/** An honest customer's email, as people write them (some with dots, a few capitalised). */
+export function honestEmail(random: Random): string {
+  const name = `${pick(random, NAMES)}${random() < 0.5 ? "." : ""}${pick(random, NAMES)}${Math.floor(random() * 10_000)}`;
+  const email = `${name}@${pick(random, PROVIDERS)}`;
+  return random() < 0.1 ? email[0]!.toUpperCase() + email.slice(1) : email;
+}
+
 /** People clicking links and some of them buying later, each from their home, phone or office IP and browser. */
 export function honestTraffic(o: HonestOptions): SimEvent[] {
   const events: SimEvent[] = [];
+  const maxIntensity = o.intensity?.max ?? 1;
   for (const actor of o.affiliates) {
-    const rate = o.clicksPerHour * (0.3 + 1.4 * o.random());
+    const rate = o.clicksPerHour * (0.3 + 1.4 * o.random()) * maxIntensity;
     const cr = o.conversionRate * (0.5 + o.random());
+    let lastEmail: string | null = null;
     for (let at = o.from + gap(o.random, rate); at < o.to; at += gap(o.random, rate)) {
+      if (o.intensity && o.random() * maxIntensity >= o.intensity.at(at)) continue;
       if (o.bots && o.random() < o.bots) {
         const crawler = { ip: residentialIp(o.random), userAgent: pick(o.random, CRAWLERS), isBot: true, billable: false };
         events.push(click(actor, Math.round(at) + 1, crawler));
@@ -155,7 +175,9 @@ export function honestTraffic(o: HonestOptions): SimEvent[] {
       const converted = Math.round(at + honestDelay(o.random));
       if (converted >= o.to) continue;
       const sameDevice = o.random() < 0.7;
-      events.push(conversion(actor, c.click.clickId, Math.round(at), converted, { ip: sameDevice ? ip : personIp(o) }));
+      const customer: Partial<ConversionCandidate> = {};
+      if (o.emails) customer.customerId = lastEmail = lastEmail && o.random() < 0.03 ? lastEmail : honestEmail(o.random);
+      events.push(conversion(actor, c.click.clickId, Math.round(at), converted, { ip: sameDevice ? ip : personIp(o), ...customer }));
     }
   }
   return events.sort((a, b) => a.at - b.at);

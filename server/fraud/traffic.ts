@@ -4,7 +4,8 @@
 // Memory is bounded by construction: fixed rings per affiliate, per-window key maps that are dropped whole as
 // time moves on, a capped index of notable clicks, a fixed-size filter of the other clicks seen, a capped list of
 // recent conversions per affiliate.
-import { subnetKey } from "./ip";
+import { customerForm, customerKey } from "./identity";
+import { canonicalIp, subnetKey } from "./ip";
 import type { StoredClick } from "./types";
 import { BoundedMap, KeyedWindowCounter, RingCounter, SketchRing, pairHash } from "./windows";
 
@@ -22,6 +23,10 @@ export const LIMITS = {
   historyMs: 7 * DAY,
   repeatWindowMs: DAY,
   recentConversionsPerAffiliate: 256,
+  /** Per (affiliate, subnet) clicks and conversions of those clicks: the small-sample conversion-rate test. */
+  subnetRateWindowMs: 12 * HOUR,
+  /** Program-wide user-agent shares of clicks. */
+  userAgentShareWindowMs: DAY,
 } as const;
 
 export interface TrafficClick {
@@ -42,6 +47,8 @@ export interface TrafficConversion {
   at: number;
   ip: string | null;
   customerId: string | null;
+  /** The conversion's click as known (remembered or read from its row): its subnet and user agent are counted. */
+  click?: { ip: string | null; userAgent: string | null } | null;
 }
 
 /**
@@ -82,6 +89,8 @@ export interface ClickTimeSettings {
   maxClicksPerSubnet: number;
   burstMinClicks: number;
   burstFactor: number;
+  /** Clicks per minute a new affiliate is assumed to have (its baseline when it has less). */
+  burstNewAffiliatePerMinute: number;
 }
 
 class AffiliateTraffic {
@@ -95,7 +104,16 @@ class AffiliateTraffic {
   /** Recent conversions as parallel rings: when, and how long after their click. */
   readonly conversionAt = new Float64Array(LIMITS.recentConversionsPerAffiliate);
   readonly conversionDelay = new Float64Array(LIMITS.recentConversionsPerAffiliate);
+  /** Hashes of the conversions' click user agent and subnet (0: unknown). */
+  readonly conversionUserAgent = new Int32Array(LIMITS.recentConversionsPerAffiliate);
+  readonly conversionSubnet = new Int32Array(LIMITS.recentConversionsPerAffiliate);
   conversionCount = 0;
+  /** The hour of its last click (for counting the affiliates active per hour). */
+  lastHour = -1;
+  /** The last minute it was up on its own baseline (counted once per minute). */
+  upMinute = -1;
+  /** The minute of the first click this process counted for it. */
+  firstMinute: number | undefined;
 }
 
 export class TrafficState {
@@ -107,10 +125,27 @@ export class TrafficState {
   private readonly conversionIps = new KeyedWindowCounter(HOUR, LIMITS.repeatWindowMs / HOUR);
   private readonly conversionCustomers = new KeyedWindowCounter(HOUR, LIMITS.repeatWindowMs / HOUR);
   private readonly seenConversions = new BoundedMap<true>(100_000);
-  /** epoch minute → affiliates whose click rate burst in it. */
-  private readonly burstsByMinute = new Map<number, Map<string, BurstRecord>>();
+  /** epoch minute → affiliates whose click rate burst in it, and the affiliates active in its hour and the one before. */
+  private readonly burstsByMinute = new Map<number, { bursts: Map<string, BurstRecord>; active: number; up: number }>();
   private readonly programClicksPerHour = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
   private readonly programConversionsPerHour = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
+  /** Distinct affiliates with a click per hour (each counted at its first click of the hour). */
+  private readonly affiliatesPerHour = new RingCounter(HOUR, 3);
+  /** Program conversions by click-to-conversion time: within 30 s and within 60 s (all: programDelayAll). */
+  private readonly programWithin30s = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
+  private readonly programWithin60s = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
+  private readonly programDelayAll = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
+  /** Program clicks per user agent (hashed) and all of them, over a day. */
+  private readonly programUserAgents = new KeyedWindowCounter<number>(HOUR, LIMITS.userAgentShareWindowMs / HOUR, 50_000);
+  private readonly programUserAgentClicks = new RingCounter(HOUR, LIMITS.userAgentShareWindowMs / HOUR);
+  /** (affiliate, subnet) → clicks, and conversions counted at their click's time: the subnet's conversion rate. */
+  private readonly subnetClicks = new KeyedWindowCounter<number>(HOUR, LIMITS.subnetRateWindowMs / HOUR, 100_000);
+  private readonly subnetConversions = new KeyedWindowCounter<number>(HOUR, LIMITS.subnetRateWindowMs / HOUR, 100_000);
+  /** The program's clicks per subnet (hashed) over the same window: a subnet's usual share of the traffic. */
+  private readonly programSubnetClicks = new KeyedWindowCounter<number>(HOUR, LIMITS.subnetRateWindowMs / HOUR, 100_000);
+  /** (affiliate, customer as typed) and (affiliate, customer) → how many distinct forms it was typed in. */
+  private readonly customerForms = new KeyedWindowCounter(HOUR, LIMITS.repeatWindowMs / HOUR);
+  private readonly customerAliases = new KeyedWindowCounter(HOUR, LIMITS.repeatWindowMs / HOUR);
 
   constructor(maxNotableClicks = 200_000) {
     this.clicks = new BoundedMap(maxNotableClicks);
@@ -143,11 +178,22 @@ export class TrafficState {
       this.subnetVelocity.add(subnetKeyed, at);
       subnetClicks = this.subnetVelocity.count(subnetKeyed, windowStart, at);
       traffic.subnets.add(subnet, at);
+      if (click.billable) {
+        this.subnetClicks.add(subnetKeyed, at);
+        this.programSubnetClicks.add(textHash(subnet), at);
+      }
     }
     traffic.userAgents.add(click.userAgent ?? "", at);
     if (click.billable) {
       traffic.clicksPerHour.add(at);
       this.programClicksPerHour.add(at);
+      this.programUserAgents.add(textHash(click.userAgent), at);
+      this.programUserAgentClicks.add(at);
+    }
+    const hour = Math.floor(at / HOUR);
+    if (traffic.lastHour !== hour) {
+      traffic.lastHour = hour;
+      this.affiliatesPerHour.add(at);
     }
     this.detectBurst(traffic, affiliateId, at, settings);
     const { ip, userAgent, isBot } = click;
@@ -161,7 +207,10 @@ export class TrafficState {
 
   /**
    * A burst: this minute's clicks reach `burstMinClicks` and `burstFactor`× the affiliate's mean per minute over
-   * the previous hour. Registered once per affiliate and minute; its observed count follows later clicks.
+   * the previous hour (at least `burstNewAffiliatePerMinute`, the prior for an affiliate with no history).
+   * Registered once per affiliate and minute; its observed count follows later clicks. Each minute also keeps how
+   * many affiliates were active in the hour: when most of them burst together (a new program's first busy minute,
+   * everyone up from nothing) the minute is a program-wide peak, not a ring (see `burstsAround`).
    */
   private detectBurst(traffic: AffiliateTraffic, affiliateId: string, at: number, s: ClickTimeSettings): void {
     traffic.perMinute.add(at);
@@ -172,21 +221,39 @@ export class TrafficState {
       last.observed = observed;
       return;
     }
-    const baselinePerMinute = (traffic.perMinute.total() - observed) / LIMITS.burstBaselineMinutes;
-    if (observed < s.burstMinClicks || observed < s.burstFactor * baselinePerMinute) return;
+    // The mean over the minutes of history the affiliate has (up to the hour): a new affiliate's first minutes are
+    // not compared with an hour it was not there for.
+    traffic.firstMinute ??= minute;
+    const known = Math.max(1, Math.min(LIMITS.burstBaselineMinutes, minute - traffic.firstMinute));
+    const baselinePerMinute = (traffic.perMinute.total() - observed) / known;
+    const jump = s.burstFactor * Math.max(baselinePerMinute, s.burstNewAffiliatePerMinute);
+    if (observed < jump) return;
+    if (traffic.upMinute !== minute) {
+      // Up on its own baseline this minute, however small: counted for telling a program-wide peak from a ring.
+      traffic.upMinute = minute;
+      this.minuteEntry(minute, at).up += 1;
+    }
+    if (observed < s.burstMinClicks) return;
     const record: BurstRecord = { minute, affiliateId, observed, baselinePerMinute };
     traffic.bursts.push(record);
     if (traffic.bursts.length > 64) traffic.bursts.shift();
+    this.minuteEntry(minute, at).bursts.set(affiliateId, record);
+  }
+
+  /** The minute's burst record (created with the affiliates active around it; older minutes forgotten). */
+  private minuteEntry(minute: number, at: number) {
     let inMinute = this.burstsByMinute.get(minute);
     if (!inMinute) {
-      this.burstsByMinute.set(minute, (inMinute = new Map()));
+      this.burstsByMinute.set(minute, (inMinute = { bursts: new Map(), active: 0, up: 0 }));
       const oldest = minute - LIMITS.burstRetentionMs / MINUTE;
       for (const m of this.burstsByMinute.keys()) {
         if (m >= oldest) break; // insertion order is (nearly) time order
         this.burstsByMinute.delete(m);
       }
     }
-    inMinute.set(affiliateId, record);
+    this.affiliatesPerHour.advanceTo(at);
+    inMinute.active = Math.max(inMinute.active, this.affiliatesPerHour.at(at), this.affiliatesPerHour.at(at - HOUR));
+    return inMinute;
   }
 
   /**
@@ -204,10 +271,26 @@ export class TrafficState {
     }
     const slot = traffic.conversionCount % LIMITS.recentConversionsPerAffiliate;
     traffic.conversionAt[slot] = at;
-    traffic.conversionDelay[slot] = Math.max(0, at - conversion.clickedAt);
+    const delay = Math.max(0, at - conversion.clickedAt);
+    traffic.conversionDelay[slot] = delay;
+    const click = conversion.click;
+    const subnet = subnetKey(click?.ip);
+    traffic.conversionUserAgent[slot] = click ? textHash(click.userAgent) : 0;
+    traffic.conversionSubnet[slot] = subnet ? textHash(subnet) : 0;
     traffic.conversionCount += 1;
-    if (conversion.ip) this.conversionIps.add(`${affiliateId}|${conversion.ip}`, at);
-    if (conversion.customerId) this.conversionCustomers.add(`${affiliateId}|${conversion.customerId}`, at);
+    this.programDelayAll.add(at);
+    if (delay <= 30 * SECOND) this.programWithin30s.add(at);
+    if (delay <= 60 * SECOND) this.programWithin60s.add(at);
+    if (subnet) this.subnetConversions.add(pairHash(affiliateId, subnet), conversion.clickedAt);
+    const ip = canonicalIp(conversion.ip);
+    if (ip) this.conversionIps.add(`${affiliateId}|${ip}`, at);
+    const customer = customerKey(conversion.customerId);
+    if (customer) {
+      this.conversionCustomers.add(`${affiliateId}|${customer}`, at);
+      const form = `${affiliateId}|${customerForm(conversion.customerId)}`;
+      if (this.customerForms.count(form, at - LIMITS.repeatWindowMs + 1, at) === 0) this.customerAliases.add(`${affiliateId}|${customer}`, at);
+      this.customerForms.add(form, at);
+    }
     return true;
   }
 
@@ -247,7 +330,11 @@ export class TrafficState {
     return { subnets: traffic.subnets.top(from, now, topN), userAgents: traffic.userAgents.top(from, now, topN) };
   }
 
-  /** This affiliate's bursts in [from, to], each with every affiliate that burst in the same minute. */
+  /**
+   * This affiliate's bursts in [from, to], each with every affiliate that burst in the same minute and the share of
+   * the affiliates active around then (this clock hour and the two before) that were up on their own baseline in
+   * that minute (bursts below the minimum clicks included).
+   */
   burstsAround(affiliateId: string, from: number, to: number) {
     const traffic = this.affiliates.get(affiliateId);
     if (!traffic) return [];
@@ -255,7 +342,12 @@ export class TrafficState {
     const last = Math.floor(to / MINUTE);
     return traffic.bursts
       .filter((b) => b.minute >= first && b.minute <= last)
-      .map((b) => ({ own: b, all: [...(this.burstsByMinute.get(b.minute)?.values() ?? [])] }));
+      .map((b) => {
+        const inMinute = this.burstsByMinute.get(b.minute);
+        const all = [...(inMinute?.bursts.values() ?? [])];
+        const up = inMinute?.up ?? all.length;
+        return { own: b, all, activeShare: up / Math.max(up, inMinute?.active ?? 0) };
+      });
   }
 
   /** Conversions of the affiliate since `from` and how many came more than `lateMs` after their click. */
@@ -296,13 +388,77 @@ export class TrafficState {
     };
   }
 
-  /** Earlier conversions (this one included) of the affiliate from this IP / for this customer in the window. */
+  /**
+   * Earlier conversions (this one included) of the affiliate from this IP / for this customer in the window, the
+   * IP canonical and the customer normalized (see ./identity), and in how many distinct forms the customer was typed.
+   */
   repeats(affiliateId: string, ip: string | null, customerId: string | null, windowMs: number, now: number) {
     const from = now - windowMs + 1;
+    const address = canonicalIp(ip);
+    const customer = customerKey(customerId);
     return {
-      fromIp: ip ? this.conversionIps.count(`${affiliateId}|${ip}`, from, now) : 0,
-      forCustomer: customerId ? this.conversionCustomers.count(`${affiliateId}|${customerId}`, from, now) : 0,
+      fromIp: address ? this.conversionIps.count(`${affiliateId}|${address}`, from, now) : 0,
+      forCustomer: customer ? this.conversionCustomers.count(`${affiliateId}|${customer}`, from, now) : 0,
+      customerForms: customer ? this.customerAliases.count(`${affiliateId}|${customer}`, from, now) : 0,
     };
+  }
+
+  /** Clicks from this subnet on the affiliate's links over the window ending now, and how many of them converted. */
+  subnetRate(affiliateId: string, subnet: string, now: number) {
+    const key = pairHash(affiliateId, subnet);
+    const from = now - LIMITS.subnetRateWindowMs + 1;
+    return { clicks: this.subnetClicks.count(key, from, now), conversions: this.subnetConversions.count(key, from, now) };
+  }
+
+  /**
+   * The affiliate's clicks over the subnet window and those from `subnet`, and the program's (every affiliate's)
+   * clicks over the same window and those from `subnet`.
+   */
+  subnetShare(affiliateId: string, subnet: string, now: number) {
+    const from = now - LIMITS.subnetRateWindowMs + 1;
+    const traffic = this.affiliates.get(affiliateId);
+    return {
+      affiliateClicks: traffic ? traffic.clicksPerHour.sum(from, now) : 0,
+      affiliateFromSubnet: this.subnetClicks.count(pairHash(affiliateId, subnet), from, now),
+      programClicks: this.programClicksPerHour.sum(from, now),
+      programFromSubnet: this.programSubnetClicks.count(textHash(subnet), from, now),
+    };
+  }
+
+  /**
+   * Among the affiliate's recent conversions (since `from`, the last 256 at most): how many, how many came from
+   * a click with this user agent / in this subnet, how many within 30 s and 60 s of their click.
+   */
+  recentConversionMix(affiliateId: string, from: number, userAgent: string | null | undefined, subnet: string | null) {
+    const traffic = this.affiliates.get(affiliateId);
+    const mix = { total: 0, sameUserAgent: 0, sameSubnet: 0, within30s: 0, within60s: 0 };
+    if (!traffic) return mix;
+    const ua = userAgent === undefined ? 0 : textHash(userAgent);
+    const sub = subnet ? textHash(subnet) : 0;
+    const held = Math.min(traffic.conversionCount, LIMITS.recentConversionsPerAffiliate);
+    for (let i = 0; i < held; i++) {
+      if (traffic.conversionAt[i]! < from) continue;
+      mix.total += 1;
+      if (ua !== 0 && traffic.conversionUserAgent[i] === ua) mix.sameUserAgent += 1;
+      if (sub !== 0 && traffic.conversionSubnet[i] === sub) mix.sameSubnet += 1;
+      const delay = traffic.conversionDelay[i]!;
+      if (delay <= 30 * SECOND) mix.within30s += 1;
+      if (delay <= 60 * SECOND) mix.within60s += 1;
+    }
+    return mix;
+  }
+
+  /** The program's conversions over the week and how many came within 30 s / 60 s of their click. */
+  programDelays(now: number) {
+    for (const ring of [this.programDelayAll, this.programWithin30s, this.programWithin60s]) ring.advanceTo(now);
+    return { total: this.programDelayAll.total(), within30s: this.programWithin30s.total(), within60s: this.programWithin60s.total() };
+  }
+
+  /** The program's clicks over the last day, and those with this user agent. */
+  programUserAgentShare(userAgent: string | null, now: number) {
+    this.programUserAgentClicks.advanceTo(now);
+    const from = now - LIMITS.userAgentShareWindowMs + 1;
+    return { clicks: this.programUserAgentClicks.total(), withUserAgent: this.programUserAgents.count(textHash(userAgent), from, now) };
   }
 
   /** Sizes, and keys the bounded counters refused (counting stops for them), for the metrics and the benchmark. */
@@ -317,7 +473,17 @@ export class TrafficState {
         subnet_velocity: this.subnetVelocity.overflow,
         conversion_ip: this.conversionIps.overflow,
         conversion_customer: this.conversionCustomers.overflow,
+        subnet_clicks: this.subnetClicks.overflow,
+        subnet_conversions: this.subnetConversions.overflow,
+        program_subnets: this.programSubnetClicks.overflow,
+        user_agents: this.programUserAgents.overflow,
+        customer_forms: this.customerForms.overflow,
       },
     };
   }
+}
+
+/** A non-zero 31-bit hash of a text (a user agent, a subnet), for the conversions' rings and the keyed counters. */
+function textHash(text: string | null): number {
+  return pairHash("", text ?? "") | 1;
 }

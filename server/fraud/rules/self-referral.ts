@@ -2,6 +2,7 @@
 // an IP or customer id a manager listed as theirs) or posing as many customers (one IP or one customer id converting
 // again and again).
 import { z } from "zod";
+import { customerKey } from "../identity";
 import { DAY, HOUR, LIMITS } from "../traffic";
 import { defineRule, maskIp, ownIpList } from "./types";
 
@@ -29,7 +30,7 @@ export const selfReferral = defineRule({
           evidence: { signal: "known_ip", source, ip: address, list },
         };
       }
-      if (customerId && affiliate.knownCustomers.has(customerId)) {
+      if (customerId && affiliate.knownCustomers.has(customerKey(customerId) ?? "")) {
         return {
           explanation: `customer ${customerId} is a known account of this affiliate`,
           publicExplanation: "the customer is a known account of this affiliate",

@@ -3,7 +3,7 @@
 // evidence behind it — or null when the conversion looks fine to it. Explanations that name a visitor's IP or a
 // customer id come with a public version without them, for the affiliate and the merchant.
 import type { z } from "zod";
-import { type CidrMatcher, subnetKey } from "../ip";
+import { type CidrMatcher, ipv6Network48 } from "../ip";
 import type { ClickTraits, TrafficState } from "../traffic";
 import type { ConversionCandidate } from "../types";
 
@@ -34,6 +34,11 @@ export interface RuleContext {
   traffic: TrafficState;
   blocklist: CidrMatcher;
   affiliate: AffiliateProfile | undefined;
+  /**
+   * The combined score's features (see ../combined.ts SIGNAL): a rule that measures evidence writes it here, capped,
+   * whether or not it fires, so weak signals still count together.
+   */
+  signals: Float64Array;
 }
 
 export interface RuleHit {
@@ -65,7 +70,7 @@ export function defineRule<Schema extends z.ZodObject<any>>(rule: FraudRule<Sche
 export function maskIp(ip: string | null): string {
   if (!ip) return "an unknown address";
   const v4 = /^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$/.exec(ip);
-  return v4 ? `${v4[1]}.x` : (subnetKey(ip) ?? "an IP address");
+  return v4 ? `${v4[1]}.x` : (ipv6Network48(ip) ?? "an IP address");
 }
 
 export const pct = (share: number) => `${Math.round(share * 100)}%`;

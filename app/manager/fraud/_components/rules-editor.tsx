@@ -138,10 +138,10 @@ function RuleCard({ rule }: { rule: Rule }) {
 
 function ThresholdsCard({ thresholds }: { thresholds: Rules["thresholds"] }) {
   const trpc = useTRPC();
-  const [values, setValues] = useState({ reviewAt: thresholds.reviewAt, holdAt: thresholds.holdAt });
+  const [values, setValues] = useState({ reviewAt: thresholds.reviewAt, holdAt: thresholds.holdAt, combinedScore: thresholds.combinedScore });
   const { errors, saved, setSaved, callbacks } = useSaveState();
   const update = useMutation(trpc.fraud.updateThresholds.mutationOptions(callbacks));
-  const field = (key: keyof typeof values, label: string) => (
+  const field = (key: "reviewAt" | "holdAt", label: string) => (
     <LabeledInput label={label} error={errors[key]}>
       <input type="number" name={key} min={1} max={100} step={1} value={Number.isNaN(values[key]) ? "" : values[key]} onChange={(e) => setValues({ ...values, [key]: e.target.value === "" ? Number.NaN : Number(e.target.value) })} className={inputClass} />
     </LabeledInput>
@@ -159,7 +159,12 @@ function ThresholdsCard({ thresholds }: { thresholds: Rules["thresholds"] }) {
       >
         <p className="text-sm text-slate-600">
           Each rule that fires adds its severity: score = 100 × (1 − Π(1 − severity/100)). One rule at severity 60 scores 60; two at 50 score 75.
+          The combined score (a model trained on labelled traffic) also scores every rule&apos;s signals together, so weak signals can add up; the higher score counts.
         </p>
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" name="combinedScore" checked={values.combinedScore} onChange={(e) => setValues({ ...values, combinedScore: e.target.checked })} />
+          Combined score (weak signals together)
+        </label>
         <div className="grid max-w-md grid-cols-2 gap-3">
           {field("reviewAt", "Review from score")}
           {field("holdAt", "Hold from score")}
