@@ -41,7 +41,7 @@ async function writtenFor(merchantId: string) {
   const [conversions, commissions, events] = await Promise.all([
     db.conversion.findMany({ where: { merchantId } }),
     db.commission.findMany({ where: { conversion: { merchantId } } }),
-    db.outboxEvent.findMany({ where: { merchantId } }),
+    db.outboxEvent.findMany({ where: { merchantId }, orderBy: [{ createdAt: "asc" }, { type: "desc" }] }), // one statement's events share createdAt
   ]);
   return { conversions, commissions, events };
 }
