@@ -64,10 +64,15 @@ GROUP BY p."runId", p."method", p."currency", r.status, r."approvedById", r."app
 UPDATE "payouts" p SET "batchId" = b.id,
        "status" = (CASE WHEN b.status = 'SETTLED' THEN 'PAID' ELSE 'PENDING' END)::"PayoutStatus",
        "sentAt" = b."sentAt", "paidAt" = b."settledAt",
-       "commissionCount" = (SELECT count(*)::int FROM "commissions" c WHERE c."payoutId" = p.id),
        "cutoff" = (SELECT r."periodEnd" FROM "payout_runs" r WHERE r.id = p."runId"),
        "commissionsSettledAt" = CASE WHEN b.status = 'SETTLED' THEN b."settledAt" END
 FROM "payout_batches" b WHERE b."runId" = p."runId" AND b."method" = p."method" AND b."currency" = p."currency";
+
+-- Commission counts grouped in one pass (a count per payout would scan commissions once per payout: their
+-- payoutId index is only created below).
+UPDATE "payouts" p SET "commissionCount" = c.n
+FROM (SELECT "payoutId", count(*)::int AS n FROM "commissions" WHERE "payoutId" IS NOT NULL GROUP BY 1) c
+WHERE c."payoutId" = p.id;
 
 ALTER TABLE "payouts" ALTER COLUMN "batchId" SET NOT NULL;
 ALTER TABLE "payouts" ALTER COLUMN "cutoff" SET NOT NULL;
