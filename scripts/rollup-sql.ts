@@ -1,4 +1,5 @@
-// Prints the SQL that creates the rollups of server/reporting/rollups.ts (tables, triggers, backfill), for a migration.
-import { migrationSql } from "../server/reporting/rollups";
+// Prints rollup SQL from server/reporting/rollups.ts for a migration: by default the rollups' tables, triggers and
+// backfill (20261204110000_rollups); with `click-batch`, the click sink's rollup_clicks_add() (20261204400000).
+import { clickBatchFunctionSql, migrationSql } from "../server/reporting/rollups";
 
-process.stdout.write(migrationSql());
+process.stdout.write(process.argv[2] === "click-batch" ? `${clickBatchFunctionSql()}\n` : migrationSql());

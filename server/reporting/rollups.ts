@@ -3,8 +3,9 @@
 // Each rollup is a table of sums by a key (e.g. billable clicks per (day, link)). PostgreSQL keeps it on the write
 // path: statement-level triggers on `clicks`, `conversions` and `commissions` add what a statement inserted and
 // subtract what it deleted or changed from — in the same transaction as the facts, so a rollup is never behind what
-// a commit acknowledged, whichever code path writes (the click sink's COPY, a postback, the approval job, a fraud
-// decision, a payout run, a test fixture).
+// a commit acknowledged, whichever code path writes (a postback, the approval job, a fraud decision, a payout run, a
+// test fixture). The one exception is the click sink's COPY into a month's partition, which adds its batch's deltas
+// itself in the COPY's transaction (clickBatchFunctionSql below).
 //
 // Writers never contend: a trigger only *appends* its statement's grouped change to the rollup's `_delta` table (no
 // unique key, no row lock). The compactor (compactor.ts) folds deltas into the keyed table every second, in one
@@ -304,14 +305,9 @@ export function triggersSql(source: SourceTable, ops: Op[]): string {
   return ops
     .map((op) => {
       const fn = `rollup_${source}_${op.toLowerCase()}`;
-      const pre = PRE_AGGREGATE[source];
-      const insert = (r: Rollup, rows: string) => `INSERT INTO ${r.table}_delta (${keyList(r)}, ${valueList(r)})\n  ${groupedChangeSql(r, rows)}`;
-      const body = pre
-        ? `  WITH fine AS MATERIALIZED ${preAggregateSql(source, ROWS[op])},\n${rollups
-            .slice(0, -1)
-            .map((r, i) => `  d${i} AS (${insert(r, "fine")})`)
-            .join(",\n")}\n  ${insert(rollups.at(-1)!, "fine")};`
-        : rollups.map((r) => `  ${insert(r, ROWS[op])};`).join("\n");
+      const body = PRE_AGGREGATE[source]
+        ? `  ${fanOutSql(source, preAggregateSql(source, ROWS[op]))};`
+        : rollups.map((r) => `  ${deltaInsertSql(r, ROWS[op])};`).join("\n");
       return `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 ${body}
@@ -320,6 +316,34 @@ END $$;
 CREATE TRIGGER ${fn} AFTER ${op} ON ${source} ${REFERENCING[op]} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`;
     })
     .join("\n");
+}
+
+const deltaInsertSql = (r: Rollup, rows: string) => `INSERT INTO ${r.table}_delta (${keyList(r)}, ${valueList(r)})\n  ${groupedChangeSql(r, rows)}`;
+
+/** One statement adding pre-aggregated rows (`fine`: sign, the pre-aggregate's keys and sums) to each of a source's rollups. */
+function fanOutSql(source: SourceTable, fine: string): string {
+  const rollups = ROLLUPS.filter((r) => r.source === source);
+  const firsts = rollups.slice(0, -1).map((r, i) => `  d${i} AS (${deltaInsertSql(r, "fine")})`);
+  return `WITH fine AS MATERIALIZED ${fine},\n${firsts.join(",\n")}\n  ${deltaInsertSql(rollups.at(-1)!, "fine")}`;
+}
+
+/**
+ * The click sink's own path into the rollups: `rollup_clicks_add(…)` takes a batch already grouped by the
+ * pre-aggregate's keys (one array per column, in PRE_AGGREGATE's order) and appends it to every click rollup's
+ * deltas. The sink COPYs into a month's partition, which has no rollup trigger (a transition table and its grouping
+ * cost about a quarter of the COPY's CPU), groups the batch in memory — a batch of one busy link is a row or two —
+ * and calls this in the COPY's transaction, so the rollups stay exact on that path too. Every other statement
+ * names `clicks` and is counted by its triggers.
+ */
+export function clickBatchFunctionSql(): string {
+  const pre = PRE_AGGREGATE.clicks!;
+  const columns = [...pre.keys, ...pre.values];
+  const arrayType = (c: Column) => (c.type.startsWith("timestamptz") ? "timestamptz" : c.type);
+  const params = columns.map((c) => `${arrayType(c)}[]`).join(", ");
+  const fine = `(SELECT 1 AS sign, * FROM unnest(${columns.map((_, i) => `$${i + 1}`).join(", ")}) AS r(${columns.map((c) => q(c.name)).join(", ")}))`;
+  return `CREATE OR REPLACE FUNCTION rollup_clicks_add(${params}) RETURNS void LANGUAGE sql AS $$
+  ${fanOutSql("clicks", fine)};
+$$;`;
 }
 
 /** A source's rows (`(sign, columns)`) grouped by its pre-aggregate's keys: signed sums, sign 1. */
@@ -353,8 +377,8 @@ export function migrationSql(): string {
   for (const r of ROLLUPS) parts.push(createTablesSql(r));
   parts.push(triggersSql("clicks", ["INSERT", "DELETE"]));
   // The click sink copies into the month's partition directly (a COPY into the partitioned table would insert row by
-  // row, because of the trigger above): each partition has the insert trigger too. A statement fires the triggers of
-  // the table it names only, so every insert is counted once either way.
+  // row, because of the trigger above): each partition had the insert trigger too, until 20261204400000 moved that
+  // path to rollup_clicks_add(). A statement fires the triggers of the table it names only.
   parts.push(`DO $$
 DECLARE part regclass;
 BEGIN

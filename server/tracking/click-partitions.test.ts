@@ -123,7 +123,7 @@ describe("clicks partitioned by month", () => {
     const { rows } = await pool.query<{ part: string; n: number }>(`SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM clicks GROUP BY 1 ORDER BY 1`);
     const label = (t: number) => `clicks_p${new Date(t).toISOString().slice(0, 7).replace("-", "_")}`;
     expect(rows).toEqual([{ part: label(turn - 1), n: 2 }, { part: label(turn), n: 2 }]);
-    expect(await checkRollups(pool)).toEqual([]); // each partition's trigger counted its rows once
+    expect(await checkRollups(pool)).toEqual([]); // the writer added each month's rows to the rollups once
 
     const farAhead = click(Date.UTC(now.getUTCFullYear() + 3, 0, 1));
     await expect(pgClickWriter(pool)([farAhead])).rejects.toMatchObject({ code: "23514" }); // no partition: the sink drops and counts it

@@ -1,7 +1,8 @@
 // The click sink's database edge: one statement per batch (per month's partition), never a row at a time.
 //
-// A batch's first attempt is a COPY … FROM STDIN of the rows as text: PostgreSQL inserts them with its bulk path,
-// about two thirds of the CPU per row of INSERT … SELECT FROM unnest(…) (npm run bench:sink), and on a small
+// A batch's first attempt is a COPY … FROM STDIN of the rows as text into its month's partition, with the batch's
+// rollup deltas added in the same transaction (rollup_clicks_add, server/reporting/rollups.ts). PostgreSQL inserts
+// COPY's rows with its bulk path, about two thirds of the CPU per row of INSERT … SELECT FROM unnest(…) (npm run bench:sink), and on a small
 // machine the database shares its cores with the redirects. COPY cannot skip rows that already exist, so a batch whose earlier
 // attempt ended without an answer (the commit may have happened) is written with INSERT … unnest … ON CONFLICT
 // DO NOTHING instead: a retry is always harmless.
@@ -36,7 +37,7 @@ export function pgClickWriter(pool: pg.Pool, { timeoutMs = WRITE_TIMEOUT_MS, tab
   const months = table === "clicks" ? monthPartitions(pool) : null;
   return async (batch, { mayExist = false } = {}) => {
     if (mayExist) return insertSkippingExisting(pool, insert, batch, timeoutMs);
-    const groups = months ? await months.split(batch) : [{ table, rows: batch }];
+    const groups = months ? await months.split(batch) : [{ table, rows: batch, partition: false }];
     return copyRows(pool, groups, timeoutMs);
   };
 }
@@ -45,7 +46,8 @@ export function pgClickWriter(pool: pg.Pool, { timeoutMs = WRITE_TIMEOUT_MS, tab
  * `clicks` is partitioned by month (server/tracking/click-partitions.ts). A COPY into the partitioned table inserts
  * row by row (PostgreSQL's COPY does not batch rows routed to partitions under a statement trigger with a
  * transition table, which the rollups need), so a batch is copied into its month's partition itself — nearly always
- * one; two at a month's turn. A month without a partition (a clock far off) goes through the parent, which refuses
+ * one; two at a month's turn — and its rollup deltas are added by the writer: partitions have no rollup trigger (its
+ * transition table alone cost a fifth of the COPY, bench:sink). A month without a partition (a clock far off) goes through the parent, which refuses
  * the rows as data (counted by the sink).
  */
 function monthPartitions(pool: pg.Pool) {
@@ -55,7 +57,7 @@ function monthPartitions(pool: pg.Pool) {
     known = new Set(rows.map((r) => r.name));
   };
   return {
-    async split(batch: readonly ClickRecord[]): Promise<{ table: string; rows: ClickRecord[] }[]> {
+    async split(batch: readonly ClickRecord[]): Promise<Group[]> {
       const byMonth = new Map<string, ClickRecord[]>();
       let lastAt = NaN;
       let lastName = "";
@@ -70,17 +72,26 @@ function monthPartitions(pool: pg.Pool) {
         rows.push(click);
       }
       if (!known || [...byMonth.keys()].some((name) => !known!.has(name))) await load(); // a month created since
-      return [...byMonth].map(([name, rows]) => ({ table: known!.has(name) ? name : "clicks", rows }));
+      return [...byMonth].map(([name, rows]) => (known!.has(name) ? { table: name, rows, partition: true } : { table: "clicks", rows, partition: false }));
     },
   };
 }
 
-async function copyRows(pool: pg.Pool, groups: { table: string; rows: readonly ClickRecord[] }[], timeoutMs: number): Promise<void> {
+/** Rows for one table; `partition`: a month's partition, which has no rollup trigger (the writer adds the deltas). */
+interface Group {
+  table: string;
+  rows: readonly ClickRecord[];
+  partition: boolean;
+}
+
+async function copyRows(pool: pg.Pool, groups: Group[], timeoutMs: number): Promise<void> {
   const client = await pool.connect();
   let failure: Error | undefined;
   try {
-    // Two months' rows commit together: a retried batch must be all stored or none.
-    if (groups.length > 1) await client.query("BEGIN");
+    // The rows and their rollup deltas commit together (and two months' rows too: a retried batch must be all
+    // stored or none). Every statement has the read timeout: a host that goes silent fails the write wherever it is.
+    const statement = (text: string, values?: unknown[]) => client.query({ text, values, query_timeout: timeoutMs } as pg.QueryConfig);
+    await statement("BEGIN");
     for (const group of groups) {
       // pg arms its read timeout, when it submits a query, on any query object with a `callback` (pg-copy-streams
       // defines one for this): the option must be on the stream before client.query() sees it.
@@ -90,8 +101,9 @@ async function copyRows(pool: pg.Pool, groups: { table: string; rows: readonly C
         copy.on("finish", resolve);
         copy.end(copyText(group.rows));
       });
+      if (group.partition) await statement(ADD_TO_ROLLUPS, rollupArrays(group.rows));
     }
-    if (groups.length > 1) await client.query("COMMIT");
+    await statement("COMMIT");
   } catch (error) {
     failure = error as Error;
     throw error;
@@ -125,6 +137,38 @@ async function insertSkippingExisting(pool: pg.Pool, sql: string, batch: readonl
   // (pg reads query_timeout from the query too; its types only declare it on the client.)
   const query: pg.QueryConfig & { query_timeout: number } = { text: sql, values, query_timeout: timeoutMs };
   await pool.query(query);
+}
+
+const ADD_TO_ROLLUPS = "SELECT rollup_clicks_add($1, $2, $3, $4, $5, $6, $7, $8)";
+const MINUTE_MS = 60_000;
+
+/**
+ * The batch grouped per (link, affiliate, offer, minute) with its counts, as rollup_clicks_add()'s arrays
+ * (server/reporting/rollups.ts, PRE_AGGREGATE's columns in order).
+ */
+export function rollupArrays(batch: readonly ClickRecord[]): unknown[] {
+  const groups = new Map<string, { click: ClickRecord; minute: number; n: number; billable: number; bots: number; repeats: number }>();
+  for (const click of batch) {
+    const minute = Math.floor(click.at / MINUTE_MS) * MINUTE_MS;
+    const key = `${click.linkId}\t${click.affiliateId}\t${click.offerId}\t${minute}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { click, minute, n: 0, billable: 0, bots: 0, repeats: 0 }));
+    group.n++;
+    if (click.billable) group.billable++;
+    if (click.isBot) group.bots++;
+    if (click.isRepeat) group.repeats++;
+  }
+  const all = [...groups.values()];
+  return [
+    all.map((g) => g.click.linkId),
+    all.map((g) => g.click.affiliateId),
+    all.map((g) => g.click.offerId),
+    all.map((g) => new Date(g.minute).toISOString()),
+    all.map((g) => g.n),
+    all.map((g) => g.billable),
+    all.map((g) => g.bots),
+    all.map((g) => g.repeats),
+  ];
 }
 
 /** The batch in COPY's text format: one line per row, tab-separated, `\N` for NULL. */
