@@ -199,7 +199,7 @@ try {
   const report = [
     "## Payouts",
     "",
-    `Measured ${stamp()} on ${machine()}. The machine is shared with two other engineers' work (1-min load average ${loadBefore.toFixed(1)} before the steps, ${os.loadavg()[0]!.toFixed(1)} after, on 2 cores): figures carry their load.`,
+    `Measured ${stamp()} on ${machine()}. 1-min load average ${loadBefore.toFixed(1)} before the steps, ${os.loadavg()[0]!.toFixed(1)} after, on ${os.cpus().length} cores: other work on the machine inflates every figure.`,
     `Data generated inside PostgreSQL in ${genS.toFixed(0)} s: ${AFFILIATES.toLocaleString("en")} affiliates (PayPal / Wise / bank, EUR / USD / GBP, minimum 50.00 in each; 2 % earn below it, 5 % have no tax form, 1 % are suspended) and ${COMMISSIONS.toLocaleString("en")} approved commissions; the steps call the same functions as the manager's page.`,
     "",
     "| step | seconds | what it did |",

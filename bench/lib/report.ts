@@ -34,18 +34,23 @@ export interface BenchDatabase {
   /** The embedded cluster's postmaster (for its CPU time: lib/cpu.ts), or null on DATABASE_URL's server. */
   postmaster: number | null;
   drop(): Promise<void>;
+  /** Stops the embedded server and keeps the database. */
+  keep(): Promise<void>;
 }
 
-/** A fresh, migrated database named `name_<pid>`; `drop()` removes it (and stops the embedded server). */
-export async function benchDatabase(name: string): Promise<BenchDatabase> {
+/**
+ * A fresh, migrated database named `name_<pid>`; `drop()` removes it (and stops the embedded server). With `reuse`,
+ * that existing database instead (kept by an earlier run), brought up to the latest migration.
+ */
+export async function benchDatabase(name: string, { reuse }: { reuse?: string } = {}): Promise<BenchDatabase> {
   let local: LocalPostgres | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     local = await startLocalPostgres(CLUSTER);
     adminUrl = local.url("postgres");
   }
-  const database = `${name}_${process.pid}`;
-  await ensureDatabase(adminUrl, database, { fresh: true });
+  const database = reuse ?? `${name}_${process.pid}`;
+  await ensureDatabase(adminUrl, database, { fresh: !reuse });
   const url = withDatabase(adminUrl, database);
   await migrate(url);
   const pidFile = path.join(ROOT, ".data", CLUSTER, "postmaster.pid");
@@ -54,6 +59,9 @@ export async function benchDatabase(name: string): Promise<BenchDatabase> {
     postmaster: local && existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").split("\n")[0]) : null,
     drop: async () => {
       await dropDatabase(adminUrl, database);
+      await local?.stop();
+    },
+    keep: async () => {
       await local?.stop();
     },
   };
