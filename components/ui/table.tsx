@@ -7,7 +7,14 @@ export interface Column<Row> {
   align?: "left" | "right";
 }
 
-export function DataTable<Row>({ rows, columns, rowKey, label }: { rows: Row[]; columns: Column<Row>[]; rowKey: (row: Row) => string | number; label?: string }) {
+export interface DataTableProps<Row> {
+  rows: Row[];
+  columns: Column<Row>[];
+  rowKey: (row: Row) => string | number;
+  label?: string;
+}
+
+export function DataTable<Row>({ rows, columns, rowKey, label }: DataTableProps<Row>) {
   return (
     <div className="-mx-5 -my-5 overflow-x-auto">
       <table className="min-w-full text-sm" aria-label={label}>

@@ -2,8 +2,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/components/trpc/client";
-import { Badge, Card, EmptyState } from "~/components/ui/page";
+import { Badge } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
+import { TableCard } from "~/components/ui/query-table";
 import { DataTable } from "~/components/ui/table";
 import { formatMoney } from "~/server/money";
 import { PAYOUT_METHOD_LABEL } from "~/server/payouts/details";
@@ -16,52 +17,42 @@ export function PayoutHistory() {
   const query = useQuery(trpc.payouts.mine.queryOptions());
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <Card title="Payouts">
-      <QueryState query={query}>
-        {(payouts) =>
-          payouts.length === 0 ? (
-            <EmptyState title="No payouts yet">Approved commissions are paid in the program's next payout run.</EmptyState>
-          ) : (
-            <div className="space-y-4">
-              <DataTable
-                label="Payouts"
-                rows={payouts}
-                rowKey={(p) => p.id}
-                columns={[
-                  { header: "Date", cell: (p) => (p.paidAt ?? p.sentAt ?? p.createdAt).toLocaleDateString("en-GB", { dateStyle: "medium" }) },
-                  {
-                    header: "Status",
-                    cell: (p) => (
-                      <span>
-                        <Badge tone={TONE[p.status]}>{LABEL[p.status]}</Badge>
-                        {p.status === "FAILED" && <span className="ml-2 text-xs text-red-700">{p.failureReason}: the amount returns in the next payout</span>}
-                      </span>
-                    ),
-                  },
-                  { header: "Method", cell: (p) => PAYOUT_METHOD_LABEL[p.method] },
-                  { header: "Reference", cell: (p) => <code className="text-xs">{p.reference}</code> },
-                  { header: "Amount", align: "right", cell: (p) => formatMoney(p.amountMinor, p.currency) },
-                  {
-                    header: "Statement",
-                    cell: (p) => (
-                      <div className="flex gap-3">
-                        <button type="button" className="text-sm font-medium text-indigo-700 hover:underline" onClick={() => setOpen(open === p.id ? null : p.id)}>
-                          {open === p.id ? "Hide" : "View"}
-                        </button>
-                        <a className="text-sm font-medium text-indigo-700 hover:underline" href={`/api/payouts/statements/${p.id}`}>
-                          CSV
-                        </a>
-                      </div>
-                    ),
-                  },
-                ]}
-              />
-              {open && <Statement payoutId={open} />}
+    <TableCard
+      title="Payouts"
+      query={query}
+      empty={{ title: "No payouts yet", hint: "Approved commissions are paid in the program's next payout run." }}
+      label="Payouts"
+      rowKey={(p) => p.id}
+      columns={[
+        { header: "Date", cell: (p) => (p.paidAt ?? p.sentAt ?? p.createdAt).toLocaleDateString("en-GB", { dateStyle: "medium" }) },
+        {
+          header: "Status",
+          cell: (p) => (
+            <span>
+              <Badge tone={TONE[p.status]}>{LABEL[p.status]}</Badge>
+              {p.status === "FAILED" && <span className="ml-2 text-xs text-red-700">{p.failureReason}: the amount returns in the next payout</span>}
+            </span>
+          ),
+        },
+        { header: "Method", cell: (p) => PAYOUT_METHOD_LABEL[p.method] },
+        { header: "Reference", cell: (p) => <code className="text-xs">{p.reference}</code> },
+        { header: "Amount", align: "right", cell: (p) => formatMoney(p.amountMinor, p.currency) },
+        {
+          header: "Statement",
+          cell: (p) => (
+            <div className="flex gap-3">
+              <button type="button" className="text-sm font-medium text-indigo-700 hover:underline" onClick={() => setOpen(open === p.id ? null : p.id)}>
+                {open === p.id ? "Hide" : "View"}
+              </button>
+              <a className="text-sm font-medium text-indigo-700 hover:underline" href={`/api/payouts/statements/${p.id}`}>
+                CSV
+              </a>
             </div>
-          )
-        }
-      </QueryState>
-    </Card>
+          ),
+        },
+      ]}
+      after={() => open && <Statement payoutId={open} />}
+    />
   );
 }
 

@@ -5,9 +5,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/components/trpc/client";
 import { ActionButton } from "~/components/ui/action-button";
-import { Card, EmptyState } from "~/components/ui/page";
-import { QueryState } from "~/components/ui/query-state";
-import { DataTable } from "~/components/ui/table";
+import { Card } from "~/components/ui/page";
+import { QueryTable } from "~/components/ui/query-table";
 import { FormMessage, LabeledInput, inputClass, issuesByField } from "~/components/ui/form";
 
 export function BlocklistEditor() {
@@ -50,25 +49,18 @@ export function BlocklistEditor() {
         </button>
       </form>
       {errors._ && <FormMessage tone="error">{errors._}</FormMessage>}
-      <QueryState query={blocks}>
-        {(rows) =>
-          rows.length === 0 ? (
-            <EmptyState title="No blocked ranges">Clicks and conversions from these ranges are flagged as non-human.</EmptyState>
-          ) : (
-            <DataTable
-              label="Blocked ranges"
-              rows={rows}
-              rowKey={(r) => r.id}
-              columns={[
-                { header: "CIDR", cell: (r) => <code className="text-xs">{r.cidr}</code> },
-                { header: "Label", cell: (r) => r.label },
-                { header: "Added", cell: (r) => r.createdAt.toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" }) },
-                { header: "", align: "right", cell: (r) => <ActionButton label="Remove" tone="red" disabled={remove.isPending} onClick={() => remove.mutate({ id: r.id })} /> },
-              ]}
-            />
-          )
-        }
-      </QueryState>
+      <QueryTable
+        query={blocks}
+        empty={{ title: "No blocked ranges", hint: "Clicks and conversions from these ranges are flagged as non-human." }}
+        label="Blocked ranges"
+        rowKey={(r) => r.id}
+        columns={[
+          { header: "CIDR", cell: (r) => <code className="text-xs">{r.cidr}</code> },
+          { header: "Label", cell: (r) => r.label },
+          { header: "Added", cell: (r) => r.createdAt.toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" }) },
+          { header: "", align: "right", cell: (r) => <ActionButton label="Remove" tone="red" disabled={remove.isPending} onClick={() => remove.mutate({ id: r.id })} /> },
+        ]}
+      />
     </Card>
   );
 }

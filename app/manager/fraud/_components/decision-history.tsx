@@ -1,9 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc/client";
-import { Badge, Card, EmptyState } from "~/components/ui/page";
-import { QueryState } from "~/components/ui/query-state";
-import { DataTable } from "~/components/ui/table";
+import { Badge } from "~/components/ui/page";
+import { TableCard } from "~/components/ui/query-table";
 
 const ACTIONS: Record<string, { label: string; tone: "green" | "red" | "gray" }> = {
   "fraud.release": { label: "Released", tone: "green" },
@@ -18,39 +17,31 @@ export function DecisionHistory() {
   const trpc = useTRPC();
   const history = useQuery(trpc.fraud.history.queryOptions());
   return (
-    <Card title="Decision history">
-      <QueryState query={history}>
-        {(rows) =>
-          rows.length === 0 ? (
-            <EmptyState title="No decisions yet">Releases and reversals are listed here with who made them.</EmptyState>
-          ) : (
-            <DataTable
-              label="Fraud decisions"
-              rows={rows}
-              rowKey={(r) => r.id}
-              columns={[
-                { header: "When", cell: (r) => when(r.at) },
-                { header: "Who", cell: (r) => r.actor?.name ?? r.actor?.email ?? "system" },
-                { header: "Decision", cell: (r) => <Badge tone={ACTIONS[r.action]?.tone ?? "gray"}>{ACTIONS[r.action]?.label ?? r.action}</Badge> },
-                { header: "Commission", cell: (r) => <code className="text-xs">{r.commissionId.slice(0, 8)}</code> },
-                {
-                  header: "Change",
-                  cell: (r) => {
-                    const d = r.data as { from?: string; to?: string; flags?: string[]; note?: string | null };
-                    return (
-                      <span className="text-slate-700">
-                        {d.from?.toLowerCase()} → {d.to?.toLowerCase()}
-                        {d.flags?.length ? <span className="text-slate-500"> · {d.flags.join(", ")}</span> : null}
-                        {d.note ? <span className="block text-xs text-slate-500">“{d.note}”</span> : null}
-                      </span>
-                    );
-                  },
-                },
-              ]}
-            />
-          )
-        }
-      </QueryState>
-    </Card>
+    <TableCard
+      title="Decision history"
+      query={history}
+      empty={{ title: "No decisions yet", hint: "Releases and reversals are listed here with who made them." }}
+      label="Fraud decisions"
+      rowKey={(r) => r.id}
+      columns={[
+        { header: "When", cell: (r) => when(r.at) },
+        { header: "Who", cell: (r) => r.actor?.name ?? r.actor?.email ?? "system" },
+        { header: "Decision", cell: (r) => <Badge tone={ACTIONS[r.action]?.tone ?? "gray"}>{ACTIONS[r.action]?.label ?? r.action}</Badge> },
+        { header: "Commission", cell: (r) => <code className="text-xs">{r.commissionId.slice(0, 8)}</code> },
+        {
+          header: "Change",
+          cell: (r) => {
+            const d = r.data as { from?: string; to?: string; flags?: string[]; note?: string | null };
+            return (
+              <span className="text-slate-700">
+                {d.from?.toLowerCase()} → {d.to?.toLowerCase()}
+                {d.flags?.length ? <span className="text-slate-500"> · {d.flags.join(", ")}</span> : null}
+                {d.note ? <span className="block text-xs text-slate-500">“{d.note}”</span> : null}
+              </span>
+            );
+          },
+        },
+      ]}
+    />
   );
 }

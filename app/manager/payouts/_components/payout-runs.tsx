@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { useTRPC } from "~/components/trpc/client";
 import { Badge, Card, EmptyState, Stat } from "~/components/ui/page";
 import { QueryState, Skeleton } from "~/components/ui/query-state";
+import { QueryTable } from "~/components/ui/query-table";
 import { DataTable } from "~/components/ui/table";
 import { formatMoney } from "~/server/money";
 import { RunDetails } from "./run-details";
@@ -98,35 +99,29 @@ export function PayoutRuns() {
       </Card>
 
       <Card title="Payout runs">
-        <QueryState query={runs} skeleton={<Skeleton rows={4} />}>
-          {(list) =>
-            list.length === 0 ? (
-              <EmptyState title="No payout runs yet" />
-            ) : (
-              <DataTable
-                label="Payout runs"
-                rows={list}
-                rowKey={(r) => r.id}
-                columns={[
-                  { header: "Created", cell: (r) => r.createdAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }) },
-                  { header: "Status", cell: (r) => <Badge tone={RUN_TONE[r.status]}>{RUN_LABEL[r.status]}</Badge> },
-                  { header: "Lanes", cell: (r) => r.batches.length },
-                  { header: "Payouts", align: "right", cell: (r) => r.payoutCount.toLocaleString("en") },
-                  { header: "Carried over", align: "right", cell: (r) => r.carriedOver.toLocaleString("en") },
-                  { header: "Total", align: "right", cell: (r) => formatTotals(r.totals) },
-                  {
-                    header: "Details",
-                    cell: (r) => (
-                      <button type="button" className="text-sm font-medium text-indigo-700 hover:underline" onClick={() => setOpenRun(openRun === r.id ? null : r.id)}>
-                        {openRun === r.id ? "Hide" : "Open"}
-                      </button>
-                    ),
-                  },
-                ]}
-              />
-            )
-          }
-        </QueryState>
+        <QueryTable
+          query={runs}
+          empty={{ title: "No payout runs yet" }}
+          skeleton={<Skeleton rows={4} />}
+          label="Payout runs"
+          rowKey={(r) => r.id}
+          columns={[
+            { header: "Created", cell: (r) => r.createdAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }) },
+            { header: "Status", cell: (r) => <Badge tone={RUN_TONE[r.status]}>{RUN_LABEL[r.status]}</Badge> },
+            { header: "Lanes", cell: (r) => r.batches.length },
+            { header: "Payouts", align: "right", cell: (r) => r.payoutCount.toLocaleString("en") },
+            { header: "Carried over", align: "right", cell: (r) => r.carriedOver.toLocaleString("en") },
+            { header: "Total", align: "right", cell: (r) => formatTotals(r.totals) },
+            {
+              header: "Details",
+              cell: (r) => (
+                <button type="button" className="text-sm font-medium text-indigo-700 hover:underline" onClick={() => setOpenRun(openRun === r.id ? null : r.id)}>
+                  {openRun === r.id ? "Hide" : "Open"}
+                </button>
+              ),
+            },
+          ]}
+        />
       </Card>
       {openRun && <RunDetails runId={openRun} />}
     </div>
