@@ -25,12 +25,10 @@ export type OfferScope = { merchantId: string } | { all: true };
 
 const scoped = (scope: OfferScope, id: string): Prisma.OfferWhereInput => ("merchantId" in scope ? { id, merchantId: scope.merchantId } : { id });
 
-export const offerSelect = {
+/** An offer's terms and status, as every offer page shows them (server/reporting/merchant.ts adds its results). */
+export const offerTermsSelect = {
   id: true,
   name: true,
-  merchantId: true,
-  merchant: { select: { name: true } },
-  destinationUrl: true,
   payoutModel: true,
   cpaAmountMinor: true,
   revshareBps: true,
@@ -39,10 +37,17 @@ export const offerSelect = {
   holdingPeriodDays: true,
   dailyCap: true,
   monthlyCap: true,
-  openToAffiliates: true,
   active: true,
   archivedAt: true,
   createdAt: true,
+} satisfies Prisma.OfferSelect;
+
+export const offerSelect = {
+  ...offerTermsSelect,
+  merchantId: true,
+  merchant: { select: { name: true } },
+  destinationUrl: true,
+  openToAffiliates: true,
   updatedAt: true,
   _count: { select: { links: true, tiers: true, overrides: true } },
 } satisfies Prisma.OfferSelect;
