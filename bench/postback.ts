@@ -198,7 +198,7 @@ async function main() {
           { id: `evt_${randomUUID().replaceAll("-", "")}`, type: "conversion.created", payload: { conversion: { id: conversion.id, txn_id: txn } } },
           { id: `evt_${randomUUID().replaceAll("-", "")}`, type: "commission.created", payload: { commission: { id: commission.id } } },
         ];
-        const inserted = await store.insertConversion(client, store.createValues(conversion, commission, [], events, { method: "GET", params: { txn_id: txn }, message: "bench", ip: "127.0.0.1" }));
+        const inserted = await store.insertConversion(client, store.createValues(conversion, commission, [], events, { method: "GET", params: { txn_id: txn }, message: "bench", ip: "127.0.0.1" }, { dailyCap: null, monthlyCap: null, day: at.toISOString().slice(0, 10), month: `${at.toISOString().slice(0, 7)}-01` }));
         if (inserted) ceilingTxns.push(txn);
         return inserted ? ("accepted" as const) : ("duplicate" as const);
       } finally {

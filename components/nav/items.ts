@@ -17,6 +17,7 @@ const MANAGER: NavItem[] = [
   { href: "/manager", label: "Overview" },
   { href: "/manager/live", label: "Live" },
   { href: "/manager/affiliates", label: "Affiliates" },
+  { href: "/manager/offers", label: "Offers" },
   { href: "/manager/links", label: "Links" },
   { href: "/manager/conversions", label: "Conversions" },
   { href: "/manager/rates", label: "Rates" },

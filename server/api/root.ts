@@ -6,6 +6,7 @@ import { linksRouter } from "./routers/links";
 import { liveRouter } from "./routers/live";
 import { managerRouter } from "./routers/manager";
 import { merchantRouter } from "./routers/merchant";
+import { offersRouter } from "./routers/offers";
 import { payoutsRouter } from "./routers/payouts";
 import { postbacksRouter } from "./routers/postbacks";
 import { programRouter } from "./routers/program";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   live: liveRouter,
   manager: managerRouter,
   merchant: merchantRouter,
+  offers: offersRouter,
   payouts: payoutsRouter,
   postbacks: postbacksRouter,
   program: programRouter,

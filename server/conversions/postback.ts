@@ -15,11 +15,14 @@ import { parseAmount } from "../money/amount";
 import type { ClickIdCodec } from "../tracking/click-id";
 import { type ConversionCandidate, type FraudVerdict, type StoredClick, publicFlags } from "../fraud";
 import { type CheckedTouches, type SentTouch, buildTouchPath, checkTouches, holdUntil, monthStart, withinAttributionWindow } from "./attribution";
+import { capRefusal } from "./caps";
 import { computeCommission } from "./commission";
 import { commissionPayload, conversionPayload, event } from "./events";
 import { type PostbackParams, type RawParams, SUB_KEYS, paramsForLog, parsePostbackParams } from "./params";
 import { PostbackRejection, REJECTIONS, reject } from "./reasons";
 import {
+  CAP_REACHED_SQLSTATE,
+  type CapValues,
   type ContextRow,
   type LogDraft,
   type NewCommission,
@@ -163,6 +166,11 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
 
   const touches = checkTouches(sentTouches, new Map((context.touch_links ?? []).map((l) => [l.id, l])), merchantId, at);
   const attributed = attribute(context, params, click, touches, at);
+  const cap: CapValues = { dailyCap: context.daily_cap, monthlyCap: context.monthly_cap, day, month: monthStart(at).toISOString().slice(0, 10) };
+  // Already full as the context read saw it: refused without pricing. A place taken meanwhile is the create
+  // statement's to find (its counter row is locked there).
+  const full = capRefusal(cap, { day: context.cap_day, dayCount: context.cap_day_count, month: context.cap_month, monthCount: context.cap_month_count });
+  if (full) reject("offer_cap_reached", full);
   const sale = saleAmount(context, params);
   const commission = computeCommission({
     offer: { payoutModel: context.payout_model!, cpaAmountMinor: context.cpa_amount_minor, revshareBps: context.revshare_bps, currency: context.offer_currency! },
@@ -253,13 +261,28 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
   const message = `Conversion recorded: ${commission.calculation} (${payable.status.toLowerCase()}${held ? `: ${payable.heldReason}` : ""}).${touchesNote(touches)}`;
 
   await deps.hooks?.beforeCreate?.(client);
-  if (await insertConversion(client, createValues(conversion, payable, flags, events, { ...log, message }))) {
+  if (await insertCapped(client, createValues(conversion, payable, flags, events, { ...log, message }, cap), cap, conversion.offerId)) {
     return respond(200, { status: "created", conversion_id: conversion.id, duplicate: false });
   }
   // Lost the race to a concurrent postback with the same txn_id: answer as its retry.
   const existing = await conversionByTxn(client, merchantId, params.txn_id);
   if (!existing) throw new Error("conversion conflict without a row");
   return transition(client, deps, merchantId, existing, params, log);
+}
+
+/** insertConversion, with a refusal by the offer's cap counter answered offer_cap_reached (nothing was written). */
+async function insertCapped(client: pg.PoolClient, values: unknown[], cap: CapValues, offerId: string): Promise<boolean> {
+  try {
+    return await insertConversion(client, values);
+  } catch (error) {
+    if ((error as { code?: unknown })?.code !== CAP_REACHED_SQLSTATE) throw error;
+    const usage = await client.query<{ day: string; dayCount: number; month: string; monthCount: number }>(
+      `SELECT day::text AS day, "dayCount", month::text AS month, "monthCount" FROM offer_cap_usage WHERE "offerId" = $1`,
+      [offerId],
+    );
+    const row = usage.rows[0];
+    reject("offer_cap_reached", (row && capRefusal(cap, row)) ?? REJECTIONS.offer_cap_reached.message);
+  }
 }
 
 /** What the log says about `touches` left out of the path (nothing when every one was kept). */

@@ -19,6 +19,7 @@ export const REJECTIONS = {
   fx_rate_missing: { status: 422, message: "No stored exchange rate converts the sale currency into the offer's currency." },
   fx_rate_stale: { status: 422, message: `The latest stored exchange rate is more than ${FX_MAX_AGE_DAYS} days older than the sale; the program manager must add a current one.` },
   offer_misconfigured: { status: 422, message: "The offer has no rate for its payout model; the program manager must fix it." },
+  offer_cap_reached: { status: 422, message: "The offer has reached its conversion cap; the conversion was not recorded." },
   commission_overflow: { status: 422, message: "The commission would exceed the largest amount we store." },
   payload_too_large: { status: 413, message: "The request body is larger than 16 KiB." },
   unsupported_media_type: { status: 415, message: "POST bodies must be application/json or application/x-www-form-urlencoded." },

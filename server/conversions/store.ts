@@ -70,6 +70,13 @@ export interface ContextRow {
   paid_click_ip: string | null;
   paid_click_user_agent: string | null;
   paid_click_is_bot: boolean | null;
+  /** The paid offer's caps (null: none) and what its counter row says (null: no row yet). */
+  daily_cap: number | null;
+  monthly_cap: number | null;
+  cap_day: string | null;
+  cap_day_count: number | null;
+  cap_month: string | null;
+  cap_month_count: number | null;
 }
 
 export interface ContextQuery {
@@ -110,7 +117,9 @@ SELECT m.id AS merchant_id, m."postbackTokenHash" AS token_hash, m."defaultCurre
        (SELECT json_agg(json_build_object('id', tl.id, 'affiliateId', tl."affiliateId", 'merchantId', tlo."merchantId",
                                           'windowDays', tlo."attributionWindowDays"))
         FROM links tl JOIN offers tlo ON tlo.id = tl."offerId" WHERE tl.id = ANY($8::int[])) AS touch_links,
-       ck."createdAt" AS paid_click_at, ck.ip AS paid_click_ip, ck."userAgent" AS paid_click_user_agent, ck."isBot" AS paid_click_is_bot
+       ck."createdAt" AS paid_click_at, ck.ip AS paid_click_ip, ck."userAgent" AS paid_click_user_agent, ck."isBot" AS paid_click_is_bot,
+       o."dailyCap" AS daily_cap, o."monthlyCap" AS monthly_cap, cu.day::text AS cap_day, cu."dayCount" AS cap_day_count,
+       cu.month::text AS cap_month, cu."monthCount" AS cap_month_count
 FROM merchants m
 CROSS JOIN LATERAL (SELECT COALESCE($7::text, m."defaultCurrency") AS cur) sale
 LEFT JOIN conversions x ON x."merchantId" = m.id AND x."txnId" = $2
@@ -132,6 +141,7 @@ LEFT JOIN offers o ON o.id = l."offerId"
 LEFT JOIN clicks ck ON (ck.id, ck."createdAt") = (
   CASE WHEN ca."affiliateId" IS NOT NULL AND (pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId") THEN fc."clickId" ELSE $9::text END,
   CASE WHEN ca."affiliateId" IS NOT NULL AND (pl.id IS NULL OR ca."affiliateId" <> pl."affiliateId") THEN fc."clickedAt" ELSE $10::timestamptz END)
+LEFT JOIN offer_cap_usage cu ON cu."offerId" = o.id
 LEFT JOIN affiliate_offer_overrides ov ON ov."affiliateId" = l."affiliateId" AND ov."offerId" = o.id
 LEFT JOIN LATERAL (
   SELECT json_agg(json_build_object('minConversions', t."minConversions", 'cpaAmountMinor', t."cpaAmountMinor",
@@ -263,12 +273,38 @@ WITH conv AS (
   FROM conv, jsonb_to_recordset($33::jsonb) AS f(code text, severity int, explanation text, evidence jsonb)
 ), events AS (
   ${insertEventsSql({ merchantId: "$2", events: "$34::jsonb", at: "$23" }, "conv")}
+), cap AS (
+  -- Capped offers only: one counter row per offer, taken by row lock. ON CONFLICT DO UPDATE evaluates its WHERE on
+  -- the latest committed row (not this statement's snapshot), so of two concurrent postbacks for the last place the
+  -- second waits for the first and then sees the counter full: no cap is ever exceeded.
+  INSERT INTO offer_cap_usage AS u ("offerId", day, "dayCount", month, "monthCount")
+  SELECT $3, $41::date, 1, $42::date, 1 FROM conv WHERE $39::int IS NOT NULL OR $40::int IS NOT NULL
+  ON CONFLICT ("offerId") DO UPDATE SET
+    "dayCount" = CASE WHEN u.day = EXCLUDED.day THEN u."dayCount" + 1 ELSE 1 END,
+    "monthCount" = CASE WHEN u.month = EXCLUDED.month THEN u."monthCount" + 1 ELSE 1 END,
+    day = EXCLUDED.day, month = EXCLUDED.month
+  WHERE ($39::int IS NULL OR u.day <> EXCLUDED.day OR u."dayCount" < $39::int)
+    AND ($40::int IS NULL OR u.month <> EXCLUDED.month OR u."monthCount" < $40::int)
+  RETURNING 1
 ), log AS (
   ${insertLogSql({ merchantId: "$2", method: "$35", params: "$36::jsonb", outcome: "'ACCEPTED'", reasonCode: "'created'", message: "$37", httpStatus: "200", conversionId: "conv.id", ip: "$38", receivedAt: "$23" }, "FROM conv")}
 )
-SELECT conv.id, ${WAKE_RELAYS_SQL} FROM conv`;
+-- A capped offer whose counter refused this conversion raises (migration 20261208060000): the whole statement rolls back.
+SELECT conv.id, CASE WHEN ($39::int IS NOT NULL OR $40::int IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM cap) THEN offer_cap_reached($3) END AS cap_refused,
+  ${WAKE_RELAYS_SQL} FROM conv`;
 
-export function createValues(c: NewConversion, k: NewCommission, flags: FlagDraft[], events: OutboxDraft[], log: Pick<LogDraft, "method" | "params" | "message" | "ip">): unknown[] {
+/** SQLSTATE of `offer_cap_reached()`: the create statement found no place left under the offer's cap. */
+export const CAP_REACHED_SQLSTATE = "AC001";
+
+/** A capped offer's limits and the postback's UTC day and month (first day), for the create statement's counter. */
+export interface CapValues {
+  dailyCap: number | null;
+  monthlyCap: number | null;
+  day: string;
+  month: string;
+}
+
+export function createValues(c: NewConversion, k: NewCommission, flags: FlagDraft[], events: OutboxDraft[], log: Pick<LogDraft, "method" | "params" | "message" | "ip">, cap: CapValues): unknown[] {
   return [
     c.id, c.merchantId, c.offerId, c.affiliateId, c.linkId, c.clickId, c.clickedAt, c.txnId, c.event, c.customerId,
     c.amountMinor, c.currency, c.status, c.ip, ...c.subs, JSON.stringify(c.touchPath), c.fraudScore, c.fraudDecision,
@@ -276,6 +312,7 @@ export function createValues(c: NewConversion, k: NewCommission, flags: FlagDraf
     k.id, k.amountMinor, k.currency, k.status, k.calculation, k.fxRateId, k.holdUntil, k.heldReason, k.approvedAt,
     JSON.stringify(flags), JSON.stringify(events),
     log.method, JSON.stringify(log.params), log.message, log.ip,
+    cap.dailyCap, cap.monthlyCap, cap.day, cap.month,
   ];
 }
 

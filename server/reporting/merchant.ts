@@ -1,19 +1,11 @@
 // A merchant's offers with their rates, tiers and last-30-day results. Every query filters by the merchant's id.
 import { db, getPool } from "../db";
+import { offerTermsSelect } from "../offers/offers";
 import { dayKey, periodStart } from "./period";
 import { rollupFrom } from "./rollups";
 
 const offerSelect = {
-  id: true,
-  name: true,
-  payoutModel: true,
-  cpaAmountMinor: true,
-  revshareBps: true,
-  currency: true,
-  attributionWindowDays: true,
-  holdingPeriodDays: true,
-  active: true,
-  createdAt: true,
+  ...offerTermsSelect,
   tiers: { orderBy: { minConversions: "asc" }, select: { minConversions: true, cpaAmountMinor: true, revshareBps: true } },
   _count: { select: { links: true } },
 } as const;

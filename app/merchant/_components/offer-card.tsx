@@ -25,7 +25,7 @@ export function OfferCard({ offer, linked = true }: { offer: Offer; linked?: boo
         <div className="flex gap-2">
           <Badge tone="blue">{offer.payoutModel === "CPA" ? "CPA" : "Revenue share"}</Badge>
           <Badge>{offer.currency}</Badge>
-          {offer.active ? <Badge tone="green">Active</Badge> : <Badge>Paused</Badge>}
+          {offer.archivedAt ? <Badge tone="red">Archived</Badge> : offer.active ? <Badge tone="green">Active</Badge> : <Badge>Paused</Badge>}
         </div>
       </div>
       <dl className="mt-4 grid grid-cols-2 gap-4 border-t border-slate-100 pt-4 text-sm sm:grid-cols-4">
@@ -40,6 +40,8 @@ export function OfferCard({ offer, linked = true }: { offer: Offer; linked?: boo
       <div className="mt-4 flex flex-wrap gap-x-6 gap-y-1 text-xs text-slate-500">
         <span>Attribution window: {offer.attributionWindowDays} days</span>
         <span>Holding period: {offer.holdingPeriodDays} days</span>
+        {offer.dailyCap !== null && <span>Daily cap: {offer.dailyCap} conversions</span>}
+        {offer.monthlyCap !== null && <span>Monthly cap: {offer.monthlyCap} conversions</span>}
       </div>
       {offer.tiers.length > 0 && (
         <div className="mt-4 rounded-lg bg-slate-50 p-3">

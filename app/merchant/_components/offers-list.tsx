@@ -12,7 +12,7 @@ export function OffersList() {
     <QueryState query={query}>
       {(offers) =>
         offers.length === 0 ? (
-          <EmptyState title="No offers yet">Your program manager sets up offers for you.</EmptyState>
+          <EmptyState title="No offers yet">Create your first offer below.</EmptyState>
         ) : (
           <div className="grid gap-4 lg:grid-cols-2">
             {offers.map((offer) => (
