@@ -1,7 +1,9 @@
 // The credit report over real rows: conversions recorded by postbacks with touch paths, read through the manager's
 // procedure. The sales happen on days of their own (February 2024), so the period holds only this file's rows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../db";
 import { callerFor, clickIdFor, createAffiliate, createLink, createManager, createProgram, unique } from "../testing/fixtures";
+import { creditReport } from "./credit-report";
 import { DAY_MS } from "../conversions/attribution";
 import { type PostbackClient, startPostbackServer } from "../conversions/testing";
 
@@ -67,6 +69,26 @@ describe("credit report", () => {
     });
     const eur = await manager.conversions.credit({ days: 2, to, measure: "commission", currency: "EUR" });
     expect(eur).toMatchObject({ currency: "EUR", conversions: 1, multiTouch: 0, total: 1000n });
+  });
+
+  it("reads whole weeks from the weekly rollup and the edge days from the daily one: the same report either way", async () => {
+    const days = await manager.conversions.credit({ days: 2, to, measure: "commission" }); // edge days only
+    // 2024-02-05 is a Monday: 7 days to the 12th are one whole week; 9 days to the 14th a week and two edge days;
+    // 30 days four whole weeks and two edge days.
+    for (const period of [{ days: 7, to }, { days: 9, to: new Date("2024-02-14T00:00:00Z") }, { days: 30, to }]) {
+      const report = await manager.conversions.credit({ ...period, measure: "commission" });
+      expect({ ...report, from: null, to: null }, JSON.stringify(period)).toEqual({ ...days, from: null, to: null });
+    }
+  });
+
+  it("lists the most paid affiliates and sums the others in one row; every column still adds up", async () => {
+    const report = await creditReport(db, { days: 2, to, measure: "commission", currency: "CHF" }, { maxRows: 1 });
+    expect(report.rows.map((r) => r.name)).toEqual([names.a]);
+    expect(report.others).toEqual({ affiliates: 2, paid: 1000n, first_click: 4000n, linear: 667n + 1000n + 667n + 500n, position_based: 800n + 1000n + 400n + 500n });
+    for (const column of ["paid", "first_click", "linear", "position_based"] as const) {
+      expect(report.rows[0]![column] + report.others![column], column).toBe(report.total);
+    }
+    expect((await creditReport(db, { days: 2, to, measure: "commission", currency: "CHF" })).others).toBeNull();
   });
 
   it("is empty for a period without conversions, and refuses a period beyond a year", async () => {

@@ -6,16 +6,20 @@
 // currency). "Last click (paid)" credits the conversion's affiliate — the last click, or the customer's first winner.
 // The period is whole UTC days: the `days` days before `to` (rounded up to a midnight; default: through today).
 //
-// Bounded work: the per-(day, payee, touch path) rollup, grouped by (payee, path) in SQL — rows per distinct path,
-// not per sale. Each group's total is split once, exactly (largest remainder), so every model's column adds up to
-// the same total to the minor unit.
+// Bounded work: the period's whole weeks from the per-(week, payee, touch path) rollup and its edge days from the
+// per-day one, grouped by (payee, path) in SQL — rows per distinct path, not per sale. Each group's total is split
+// once, exactly (largest remainder), so every model's column adds up to the same total to the minor unit. The
+// report lists the MAX_ROWS most paid affiliates and sums the rest in one row: a program of 15,000 affiliates gets
+// a readable page, and every column still adds up to the total.
 import type { Db } from "../db";
 import { getPool } from "../db";
 import { CREDIT_MODELS, type CreditModel, creditByAffiliate } from "../conversions/credit";
-import { DAY_MS, dayKey } from "./period";
+import { DAY_MS, dayKey, wholeWeeks } from "./period";
 import { rollupFrom } from "./rollups";
 
 export const MAX_REPORT_DAYS = 366;
+/** Affiliates listed by name (by default); the others are summed in `others`. */
+export const MAX_ROWS = 100;
 
 export type CreditMeasure = "commission" | "revenue";
 
@@ -47,31 +51,37 @@ export interface CreditReport {
   /** Conversions whose path has more than one touch: where the models can differ. */
   multiTouch: number;
   total: bigint;
-  /** Every affiliate credited under some model, most paid first. */
+  /** The MAX_ROWS affiliates paid most (then by name), most paid first. */
   rows: CreditRow[];
+  /** Every other affiliate credited under some model, summed (null: none). */
+  others: ({ affiliates: number } & Record<CreditColumn, bigint>) | null;
 }
 
 const zero = (): Record<CreditColumn, bigint> => ({ paid: 0n, first_click: 0n, linear: 0n, position_based: 0n });
 
-export async function creditReport(db: Db, input: CreditReportInput): Promise<CreditReport> {
+export async function creditReport(db: Db, input: CreditReportInput, { maxRows = MAX_ROWS } = {}): Promise<CreditReport> {
   const { measure } = input;
   const end = input.to ?? new Date();
   const to = new Date(Math.ceil(end.getTime() / DAY_MS) * DAY_MS);
   const from = new Date(to.getTime() - Math.min(input.days, MAX_REPORT_DAYS) * DAY_MS);
   const [currencyOf, amount] = measure === "commission" ? [`"commissionCurrency"`, `"commissionMinor"`] : [`"saleCurrency"`, `"saleMinor"`];
-  const period = [dayKey(from), dayKey(new Date(to.getTime() - DAY_MS))];
-  const source = `${rollupFrom("rollup_credit_day")} t WHERE day BETWEEN $1::date AND $2::date`;
+  const { weeksFrom, weeksTo } = wholeWeeks(from.getTime(), to.getTime());
+  const period = [dayKey(from), dayKey(to), dayKey(new Date(weeksFrom)), dayKey(new Date(weeksTo))];
+  const columns = `payee, path, "commissionCurrency", "saleCurrency", n, "commissionMinor", "saleMinor"`;
+  const source = `(SELECT ${columns} FROM ${rollupFrom("rollup_credit_week")} w WHERE week >= $3::date AND week < $4::date
+    UNION ALL
+    SELECT ${columns} FROM ${rollupFrom("rollup_credit_day")} d WHERE day >= $1::date AND day < $2::date AND (day < $3::date OR day >= $4::date)) t WHERE true`;
   const pool = getPool();
 
   const currencies = (
     await pool.query<{ currency: string }>(`SELECT ${currencyOf} AS currency FROM ${source} GROUP BY 1 HAVING sum(n) > 0 ORDER BY sum(n) DESC, 1`, period)
   ).rows.map((r) => r.currency);
   const currency = input.currency ?? currencies[0] ?? null;
-  const report: CreditReport = { from, to, measure, currency, currencies, conversions: 0, multiTouch: 0, total: 0n, rows: [] };
+  const report: CreditReport = { from, to, measure, currency, currencies, conversions: 0, multiTouch: 0, total: 0n, rows: [], others: null };
   if (!currency) return report;
 
   const { rows: groups } = await pool.query<{ payee: string; path: string[]; amount: string; n: number }>(
-    `SELECT payee, path, sum(${amount}) AS amount, sum(n)::int AS n FROM ${source} AND ${currencyOf} = $3 GROUP BY 1, 2 HAVING sum(n) > 0`,
+    `SELECT payee, path, sum(${amount}) AS amount, sum(n)::int AS n FROM ${source} AND ${currencyOf} = $5 GROUP BY 1, 2 HAVING sum(n) > 0`,
     [...period, currency],
   );
   const credit = new Map<string, Record<CreditColumn, bigint>>();
@@ -92,9 +102,21 @@ export async function creditReport(db: Db, input: CreditReportInput): Promise<Cr
     }
   }
 
-  const names = new Map((await db.affiliate.findMany({ where: { id: { in: [...credit.keys()] } }, select: { id: true, name: true } })).map((a) => [a.id, a.name]));
-  report.rows = [...credit]
+  // Most paid first; ties by name, so the names of the affiliates tied at the cut are read too.
+  const ranked = [...credit].sort(([, a], [, b]) => (a.paid === b.paid ? 0 : a.paid > b.paid ? -1 : 1));
+  const cut = ranked.length > maxRows ? ranked[maxRows - 1]![1].paid : null;
+  const named = cut === null ? ranked : ranked.filter(([, c], i) => i < maxRows || c.paid === cut);
+  const names = new Map((await db.affiliate.findMany({ where: { id: { in: named.map(([id]) => id) } }, select: { id: true, name: true } })).map((a) => [a.id, a.name]));
+  const rows = named
     .map(([affiliateId, columns]) => ({ affiliateId, name: names.get(affiliateId) ?? "(deleted affiliate)", ...columns }))
     .sort((a, b) => (a.paid === b.paid ? a.name.localeCompare(b.name) : a.paid > b.paid ? -1 : 1));
+  report.rows = rows.slice(0, maxRows);
+  const listed = new Set(report.rows.map((r) => r.affiliateId));
+  for (const [affiliateId, columns] of ranked) {
+    if (listed.has(affiliateId)) continue;
+    report.others ??= { affiliates: 0, ...zero() };
+    report.others.affiliates += 1;
+    for (const column of Object.keys(columns) as CreditColumn[]) report.others[column] += columns[column];
+  }
   return report;
 }

@@ -33,3 +33,15 @@ export function fillDays<K extends string>(
     return entry;
   });
 }
+
+/**
+ * The whole weeks (Monday to Monday, UTC) inside the days [from, to) (UTC midnights, in ms): a period's sums read
+ * those weeks from a weekly rollup and the days outside them from the daily one — the same sums from far fewer rows.
+ * No whole week inside: weeksFrom = weeksTo = to (every day is an edge day).
+ */
+export function wholeWeeks(from: number, to: number): { weeksFrom: number; weeksTo: number } {
+  const monday = (t: number) => t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS;
+  const first = monday(from + 6 * DAY_MS); // the first Monday on or after `from`
+  const last = monday(to); // whole weeks start before it and end by `to`
+  return last > first ? { weeksFrom: first, weeksTo: last } : { weeksFrom: to, weeksTo: to };
+}

@@ -1,7 +1,7 @@
 // The manager's program overview: traffic, conversions and commissions over the last N days, from the per-offer
 // and per-affiliate daily rollups (at most days × offers rows, and days × affiliates converting for the top five).
 import { getPool } from "../db";
-import { DAY_MS, dayKey, fillDays, periodStart } from "./period";
+import { DAY_MS, dayKey, fillDays, periodStart, wholeWeeks } from "./period";
 import { rollupFrom } from "./rollups";
 
 export async function programOverview({ days, now = new Date() }: { days: number; now?: Date }) {
@@ -48,11 +48,7 @@ export async function programOverview({ days, now = new Date() }: { days: number
  */
 function topAffiliatesSince(since: Date, now: Date) {
   const end = periodStart(1, now).getTime() + DAY_MS; // exclusive: tomorrow's midnight
-  const monday = (t: number) => t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS;
-  const firstWeek = monday(since.getTime() + 6 * DAY_MS); // the first Monday on or after `since`
-  const lastWeek = monday(end); // weeks start before it and end by `end`
-  const whole = lastWeek > firstWeek;
-  const [weeksFrom, weeksTo] = whole ? [firstWeek, lastWeek] : [end, end];
+  const { weeksFrom, weeksTo } = wholeWeeks(since.getTime(), end);
   return getPool().query<{ id: string; name: string | null; conversions: string }>(
     `SELECT top.id, a.name, top.conversions FROM (
        SELECT "affiliateId" AS id, sum(n) AS conversions FROM (

@@ -13,7 +13,7 @@
 //
 // The grains are chosen so a page reads at most a few thousand rows: per link per day (link pages), per offer per
 // day (program overview, merchant offers), per affiliate per hour and per minute (fraud charts, the fraud engine's
-// start), per affiliate and offer per day for commissions (earnings), and credit per (day, payee, touch path).
+// start), per affiliate and offer per day for commissions (earnings), and credit per (day or week, payee, touch path).
 //
 // This file is the single source: the migration's SQL was printed from it (`npx tsx scripts/rollup-sql.ts`), the
 // compactor and the rebuild check (rebuild.ts) iterate it, and the reads name its tables.
@@ -158,6 +158,14 @@ export const ROLLUPS: Rollup[] = [
     values: [count, { name: "commissionMinor", type: "bigint", expr: `r."commissionMinor"` }, { name: "saleMinor", type: "bigint", expr: `r."saleMinor"` }],
     time: { column: "day", retentionDays: null },
   },
+  {
+    // The same by week (Monday): a period's whole weeks read from here, its edge days from the daily rollup.
+    table: "rollup_credit_week",
+    source: "credit_facts",
+    keys: [{ name: "week", type: "date", expr: `date_trunc('week', r."day"::timestamp)::date` }, col("payee", "text"), col("path", "text[]"), col("commissionCurrency", "char(3)"), col("saleCurrency", "char(3)")],
+    values: [count, { name: "commissionMinor", type: "bigint", expr: `r."commissionMinor"` }, { name: "saleMinor", type: "bigint", expr: `r."saleMinor"` }],
+    time: { column: "week", retentionDays: null },
+  },
 ];
 
 // ---- Credit facts ----
@@ -299,8 +307,11 @@ const REFERENCING: Record<Op, string> = {
   UPDATE: "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
 };
 
-/** The trigger functions and statement-level triggers that feed one source table's rollups. */
-export function triggersSql(source: SourceTable, ops: Op[]): string {
+/**
+ * The trigger functions and statement-level triggers that feed one source table's rollups; with `replace`, the
+ * functions alone as CREATE OR REPLACE (a migration adding a rollup to a source whose triggers exist).
+ */
+export function triggersSql(source: SourceTable, ops: Op[], { replace = false } = {}): string {
   const rollups = ROLLUPS.filter((r) => r.source === source);
   return ops
     .map((op) => {
@@ -308,12 +319,12 @@ export function triggersSql(source: SourceTable, ops: Op[]): string {
       const body = PRE_AGGREGATE[source]
         ? `  ${fanOutSql(source, preAggregateSql(source, ROWS[op]))};`
         : rollups.map((r) => `  ${deltaInsertSql(r, ROWS[op])};`).join("\n");
-      return `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      const fnSql = `CREATE ${replace ? "OR REPLACE " : ""}FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 ${body}
   RETURN NULL;
-END $$;
-CREATE TRIGGER ${fn} AFTER ${op} ON ${source} ${REFERENCING[op]} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`;
+END $$;`;
+      return replace ? fnSql : `${fnSql}\nCREATE TRIGGER ${fn} AFTER ${op} ON ${source} ${REFERENCING[op]} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`;
     })
     .join("\n");
 }
@@ -369,6 +380,17 @@ export function compactSql(r: Rollup): string {
 INSERT INTO ${r.table} (${keyList(r)}, ${values.join(", ")})
 SELECT ${keyList(r)}, ${values.map((v) => `sum(${v})`).join(", ")} FROM moved GROUP BY ${keyList(r)}
 ON CONFLICT (${keyList(r)}) DO UPDATE SET ${values.map((v) => `${v} = ${r.table}.${v} + EXCLUDED.${v}`).join(", ")}`;
+}
+
+/** A migration adding `table`, a rollup of the credit facts: its tables, the facts' trigger functions, its rows. */
+export function addCreditRollupSql(table: string): string {
+  const r = rollupByTable(table);
+  return [
+    `-- ${table}, kept by the credit facts' triggers (server/reporting/rollups.ts printed this).`,
+    createTablesSql(r),
+    triggersSql("credit_facts", ["INSERT", "DELETE"], { replace: true }),
+    `INSERT INTO ${r.table} (${keyList(r)}, ${valueList(r)})\n${rawAggregateSql(r, null)};`,
+  ].join("\n\n") + "\n";
 }
 
 /** The whole migration: tables, triggers, and the rollups of the facts already stored. */

@@ -1,7 +1,8 @@
 "use client";
 // The credit report: for a period and a currency, each affiliate's commission (or the revenue they brought) under
 // last click — what is paid — and under first-click, linear and position-based credit over the stored touch paths.
-// Exact minor units from the server (bigint); the chart shows the ten most paid affiliates, the table everyone.
+// Exact minor units from the server (bigint); the chart shows the ten most paid affiliates, the table the hundred
+// most paid and the rest summed in one row.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
@@ -89,7 +90,7 @@ function Details({ report }: { report: Report }) {
       </div>
       <DataTable
         label="Credit by affiliate"
-        rows={report.rows}
+        rows={report.others ? [...report.rows, { affiliateId: "(others)", name: `${report.others.affiliates.toLocaleString("en")} other affiliates`, ...report.others }] : report.rows}
         rowKey={(r) => r.affiliateId}
         columns={[
           { header: "Affiliate", cell: (r) => r.name },
