@@ -66,6 +66,8 @@ export interface PostbackResponse {
   status: number;
   body: Record<string, unknown>;
   headers: Record<string, string>;
+  /** Who sent it, as far as the core found out (the failure limits count refusals by it: limiter.ts). */
+  source?: { merchantId: string | null; tokenHash: string | null };
 }
 
 export const RETRY_AFTER_SECONDS = 5;
@@ -73,7 +75,7 @@ export const RETRY_AFTER_SECONDS = 5;
 export async function processPostback(request: PostbackRequest, deps: PostbackDeps): Promise<PostbackResponse> {
   const receivedAt = deps.now();
   const log: LogFields = { method: request.method, params: paramsForLog(request.params), ip: request.senderIp, receivedAt };
-  const state: { merchantId: string | null } = { merchantId: null };
+  const state: PostbackState = { merchantId: null, tokenHash: null };
   let client: pg.PoolClient | undefined;
   let failure: unknown;
   // The pool stops listening to a client while it is checked out: a backend that dies between two statements
@@ -83,11 +85,11 @@ export async function processPostback(request: PostbackRequest, deps: PostbackDe
     client = await deps.pool.connect();
     client.on("error", onClientError);
     try {
-      return await handle(client, request, deps, log, state);
+      return { ...(await handle(client, request, deps, log, state)), source: state };
     } catch (error) {
       if (!(error instanceof PostbackRejection)) throw error;
       await writeLog(client, { ...log, merchantId: state.merchantId, outcome: "REJECTED", reasonCode: error.code, message: error.message, httpStatus: error.status, conversionId: null });
-      return respond(error.status, { error: { code: error.code, message: error.message } });
+      return { ...respond(error.status, { error: { code: error.code, message: error.message } }), source: state };
     }
   } catch (error) {
     failure = error;
@@ -107,7 +109,13 @@ function respond(status: number, body: Record<string, unknown>, headers: Record<
   return { status, body, headers };
 }
 
-async function handle(client: pg.PoolClient, request: PostbackRequest, deps: PostbackDeps, log: LogFields, state: { merchantId: string | null }): Promise<PostbackResponse> {
+interface PostbackState {
+  merchantId: string | null;
+  /** The token's hash once the merchant is confirmed. */
+  tokenHash: string | null;
+}
+
+async function handle(client: pg.PoolClient, request: PostbackRequest, deps: PostbackDeps, log: LogFields, state: PostbackState): Promise<PostbackResponse> {
   const tokenHash = await resolveTokenHash(client, request.auth);
   if (request.refused) {
     // The body was never read (the token may be in it): the refusal is the answer, with the merchant named in the
@@ -153,6 +161,7 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
   });
   if (!context || !sameHash(context.token_hash, tokenHash)) reject("wrong_token");
   const merchantId = (state.merchantId = context.merchant_id);
+  state.tokenHash = tokenHash;
   const test = request.test === true || params.test === true;
 
   if (context.existing_id) {
