@@ -2,7 +2,7 @@
 // database per suite so demo data is never touched, then
 //   1. vitest: unit and integration tests against the test database;
 //   2. Playwright: a production build served by our server on a seeded database, driven in Debian's Chromium.
-// Flags: --unit or --e2e to run one suite; anything else is passed to vitest (file filters).
+// Flags: --unit or --e2e to run one suite; anything else is passed to vitest and Playwright (file filters).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -107,7 +107,8 @@ async function e2eSuite(adminUrl: string): Promise<boolean> {
     await waitForHealth(baseUrl, server);
     const report = path.join(RESULTS, "playwright.json");
     rmSync(report, { force: true });
-    const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test"], {
+    // File filters (e.g. `npm test -- --e2e auth`) narrow Playwright's run as they narrow vitest's.
+    const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...vitestArgs], {
       BASE_URL: baseUrl,
       CHROMIUM_PATH: CHROMIUM,
       PLAYWRIGHT_JSON_OUTPUT_NAME: report,
