@@ -143,7 +143,7 @@ export function postbackRoute(deps: () => PostbackDeps = defaultPostbackDeps, tr
       sendJson(res, refused.status, refused.body, method === "POST" ? { ...refused.headers, connection: "close" } : refused.headers);
       return recordPostback(refused.status, started);
     }
-    const answer = await answerRequest(deps(), method, url.searchParams, headers, senderIp, method === "POST" ? readBody : null, limiter);
+    const answer = await answerRequest(deps(), { method, query: url.searchParams, headers, senderIp, readBody: method === "POST" ? readBody : null }, limiter);
     sendJson(res, answer.status, answer.body, unread ? { ...answer.headers, connection: "close" } : answer.headers);
     recordPostback(answer.status, started);
   };
@@ -161,31 +161,26 @@ export async function handlePostbackRequest(request: Request, deps: PostbackDeps
   const readBody = () => readFetchBody(request.body);
   const answer =
     limiter?.refuse(senderIp, () => extractToken(request.headers, queryParams(url.searchParams))) ??
-    (await answerRequest(deps, request.method, url.searchParams, request.headers, senderIp, request.method === "POST" ? readBody : null, limiter));
+    (await answerRequest(deps, { method: request.method, query: url.searchParams, headers: request.headers, senderIp, readBody: request.method === "POST" ? readBody : null }, limiter));
   return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store", ...answer.headers } });
 }
 
-async function answerRequest(
-  deps: PostbackDeps,
-  method: string,
-  query: URLSearchParams,
-  headers: { get(name: string): string | null | undefined },
-  senderIp: string | null,
-  readBody: ReadBody | null,
-  limiter: PostbackLimiter | null,
-): Promise<PostbackResponse> {
-  const answer = await answerCore(deps, method, query, headers, senderIp, readBody);
-  return limiter ? limiter.settle(senderIp, answer) : answer;
+/** A postback as the HTTP layer read it (the body not yet: `readBody`). */
+interface HttpPostback {
+  method: string;
+  query: URLSearchParams;
+  headers: { get(name: string): string | null | undefined };
+  senderIp: string | null;
+  readBody: ReadBody | null;
 }
 
-async function answerCore(
-  deps: PostbackDeps,
-  method: string,
-  query: URLSearchParams,
-  headers: { get(name: string): string | null | undefined },
-  senderIp: string | null,
-  readBody: ReadBody | null,
-): Promise<PostbackResponse> {
+/** The core's answer, passed through the failure limits when there are any. */
+async function answerRequest(deps: PostbackDeps, request: HttpPostback, limiter: PostbackLimiter | null): Promise<PostbackResponse> {
+  const answer = await answerCore(deps, request);
+  return limiter ? limiter.settle(request.senderIp, answer) : answer;
+}
+
+async function answerCore(deps: PostbackDeps, { method, query, headers, senderIp, readBody }: HttpPostback): Promise<PostbackResponse> {
   let params: RawParams;
   try {
     const body = readBody ? await readBody() : "";

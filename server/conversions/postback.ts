@@ -4,7 +4,8 @@
 // Guarantees:
 // - 200 only after the commit of everything the postback changed (conversion, commission, outbox, log);
 // - every rejection is a 4xx with a stable code (reasons.ts), never a 200;
-// - every postback is logged in postback_logs with its outcome and reason, without its token;
+// - every postback is logged in postback_logs with its outcome and reason, without its token (identical refusals
+//   from one source share a row with a count: store.ts; the HTTP layer's failure limits answer some before this);
 // - a database failure is a 503 with Retry-After, and a single-statement write (or a rolled-back transaction)
 //   means nothing is half written;
 // - (merchant, txn_id) is unique: a retry is answered 200 with the original conversion id and changes nothing.
