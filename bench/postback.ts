@@ -2,8 +2,11 @@
 // its own) against a ceiling: the same SQL statements the core runs (context read + create statement for a new
 // conversion, context read + log insert for a retry, log insert for a refusal) sent straight over `pg` with no
 // HTTP, validation or JS in between. Same concurrency, same mix: unique txn_ids, 10% retries of earlier ones, 5%
-// invalid (forged click ids). Then a reconciliation: accepted postbacks = conversions in the database, no txn_id
-// twice, one commission and two outbox events per conversion. Figures go to bench/RESULTS.md, "## Postbacks".
+// invalid (forged click ids). Side by side in the same run, a second server with the abuse limits off
+// (RATE_LIMITS=off): the failure limiter must cost at most 5% (limits on / off >= 0.95). Then a reconciliation:
+// accepted postbacks = conversions in the database, no txn_id twice, one commission and two outbox events per
+// conversion. Figures go to bench/RESULTS.md, "## Postbacks". A short run: BENCH_COUNT=300 BENCH_WARMUP=60
+// BENCH_CONCURRENCY=8 (figures of a short run on a busy machine mean nothing).
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import pg from "pg";
@@ -15,7 +18,7 @@ import { ensureLocalSecrets } from "../server/local-secrets";
 /** Concurrent clients per level; each level is measured on both sides. */
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? "8,32").split(",").map(Number);
 const COUNT = Number(process.env.BENCH_COUNT ?? 6_000);
-const WARMUP = 600;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 600);
 /** Rounds alternate between the two sides, so load from elsewhere on the machine hits both alike. */
 const ROUNDS = 3;
 const AFFILIATES = 20;
@@ -134,14 +137,16 @@ async function main() {
   // The webhook relay (on by default in the server) would consume the outbox during the run; the ceiling has no
   // relay, so it is off here: this measures intake. bench:webhooks measures the relay.
   const server = await startServerProcess({ env: { DATABASE_URL: database.url, NODE_ENV: "production", WEBHOOK_RELAY: "0" } });
+  // The same server with the abuse limits off, on the same database: the limiter's cost, measured side by side.
+  const unlimitedServer = await startServerProcess({ env: { DATABASE_URL: database.url, NODE_ENV: "production", WEBHOOK_RELAY: "0", RATE_LIMITS: "off" } });
   Object.assign(processes, { server: server.child.pid!, postmaster: database.postmaster });
-  const results = LEVELS.map((concurrency) => ({ concurrency, endpoint: emptyRun(), ceiling: emptyRun() }));
+  const results = LEVELS.map((concurrency) => ({ concurrency, endpoint: emptyRun(), unlimited: emptyRun(), ceiling: emptyRun() }));
   let sent: { accepted: number; conversions: number; commissions: number; events: number; doubled: number };
   try {
     // ----- our endpoint -----
     const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(...LEVELS) });
     const endpointTxns: { txn: string; click: string; id?: string }[] = [];
-    const viaHttp = (prefix: string) => async (kind: Kind, i: number) => {
+    const viaHttp = (prefix: string, baseUrl = server.url) => async (kind: Kind, i: number) => {
       let original: (typeof endpointTxns)[number] | undefined;
       let params: Record<string, string>;
       if (kind === "retry" && endpointTxns.length) {
@@ -153,7 +158,7 @@ async function main() {
         params = { txn_id: `${prefix}-${i}-${randomUUID()}`, click_id: clickFor(i) };
       }
       const query = new URLSearchParams({ token: TOKEN, ...params, amount: "49.90", currency: "EUR", sub1: "bench" });
-      const res = await get(agent, `${server.url}/api/postback?${query}`);
+      const res = await get(agent, `${baseUrl}/api/postback?${query}`);
       if (res.status === 200 && res.body.status === "created") {
         endpointTxns.push({ txn: params.txn_id!, click: params.click_id!, id: res.body.conversion_id });
         return "accepted" as const;
@@ -206,11 +211,13 @@ async function main() {
       }
     };
     await drive(LEVELS[0]!, plan(WARMUP), viaHttp("warm"));
+    await drive(LEVELS[0]!, plan(WARMUP), viaHttp("warm-off", unlimitedServer.url));
     await drive(LEVELS[0]!, plan(WARMUP), viaSql("cwarm"));
-    for (const { concurrency, ceiling, endpoint } of results) {
+    for (const { concurrency, ceiling, endpoint, unlimited } of results) {
       for (let round = 0; round < ROUNDS; round++) {
         await drive(concurrency, plan(COUNT / ROUNDS), viaSql(`crun${concurrency}.${round}`), ceiling);
         await drive(concurrency, plan(COUNT / ROUNDS), viaHttp(`run${concurrency}.${round}`), endpoint);
+        await drive(concurrency, plan(COUNT / ROUNDS), viaHttp(`run-off${concurrency}.${round}`, unlimitedServer.url), unlimited);
       }
     }
     agent.destroy();
@@ -231,6 +238,7 @@ async function main() {
     await check.end();
   } finally {
     await server.stop();
+    await unlimitedServer.stop();
     await database.drop();
   }
 
@@ -241,31 +249,42 @@ async function main() {
   const perPostback = (seconds: number | null, r: Run) => (seconds === null ? "n/a" : ((seconds * 1000) / COUNT).toFixed(2));
   const row = (name: string, concurrency: number, r: Run) =>
     `| ${name} | ${concurrency} | ${int(rps(r))} | ${ms(quantile(r.latencies, 0.5))} | ${ms(quantile(r.latencies, 0.95))} | ${ms(quantile(r.latencies, 0.99))} | ` +
-    `${perPostback(r.cpu.bench, r)} / ${name.startsWith("ours") ? perPostback(r.cpu.server, r) : "–"} / ${perPostback(r.cpu.postgres, r)} | ` +
+    `${perPostback(r.cpu.bench, r)} / ${name === "ours (/api/postback over HTTP)" ? perPostback(r.cpu.server, r) : "–"} / ${perPostback(r.cpu.postgres, r)} | ` +
     `${int(r.accepted)} / ${int(r.duplicates)} / ${int(r.rejected)} | ${int(r.other + r.mismatched)} |`;
-  const mismatched = results.reduce((n, r) => n + r.endpoint.mismatched, 0);
+  const mismatched = results.reduce((n, r) => n + r.endpoint.mismatched + r.unlimited.mismatched, 0);
   const report = [
     "## Postbacks",
     "",
     `Measured ${stamp()} on ${machine()}. The machine is shared: other work may have been running (load generator, server and PostgreSQL share its cores).`,
     `Per concurrency level, ${int(COUNT)} postbacks per side in ${ROUNDS} alternating rounds (after ${int(WARMUP)} of warm-up each), keep-alive clients; mix: unique txn_ids, 10% retries of accepted ones, 5% invalid (forged click id).`,
     `Endpoint: \`GET /api/postback\` on our server (SERVE_NEXT=0, NODE_ENV=production, fraud checks on, webhook relay off, fresh database ${OWN_CLUSTER ? "on its own embedded PostgreSQL cluster" : "on DATABASE_URL's server"}); REVSHARE offer with a volume tier, 20 affiliates.`,
+    "Abuse limits off: a second server process on the same database with RATE_LIMITS=off, driven in the same alternating rounds (its CPU is not sampled).",
     "Ceiling: the core's own SQL (context read + create statement; context read + log for a retry; log for a refusal) over a 20-connection `pg` pool, no HTTP.",
     "",
     "| side | clients | postbacks/s | p50 (ms) | p95 (ms) | p99 (ms) | CPU ms per postback: clients / server / PostgreSQL | accepted / duplicate / rejected | errors |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...results.flatMap(({ concurrency, ceiling, endpoint }) => [row("ceiling (raw SQL over pg)", concurrency, ceiling), row("ours (/api/postback over HTTP)", concurrency, endpoint)]),
+    ...results.flatMap(({ concurrency, ceiling, endpoint, unlimited }) => [
+      row("ceiling (raw SQL over pg)", concurrency, ceiling),
+      row("ours (/api/postback over HTTP)", concurrency, endpoint),
+      row("ours, abuse limits off (RATE_LIMITS=off)", concurrency, unlimited),
+    ]),
     "",
     ...results.map(
-      ({ concurrency, ceiling, endpoint }) =>
-        `- ${concurrency} clients: ratio ours/ceiling **${(rps(endpoint) / rps(ceiling)).toFixed(2)}** (goal ≥ 0.5); our p95 **${ms(quantile(endpoint.latencies, 0.95))} ms** (goal ≤ 50 ms).`,
+      ({ concurrency, ceiling, endpoint, unlimited }) =>
+        `- ${concurrency} clients: ratio ours/ceiling **${(rps(endpoint) / rps(ceiling)).toFixed(2)}** (goal ≥ 0.5); our p95 **${ms(quantile(endpoint.latencies, 0.95))} ms** (goal ≤ 50 ms); ` +
+        `limits on/off **${(rps(endpoint) / rps(unlimited)).toFixed(2)}** (goal ≥ 0.95).`,
     ),
-    `- Reconciliation (our side, warm-ups included): ${int(sent.accepted)} postbacks answered "created" = **${int(sent.conversions)}** conversions in the database; ` +
+    `- Reconciliation (both servers, warm-ups included): ${int(sent.accepted)} postbacks answered "created" = **${int(sent.conversions)}** conversions in the database; ` +
       `${int(sent.commissions)} commissions, ${int(sent.events)} outbox events (2 per conversion); txn_ids recorded twice: **${sent.doubled}**; retries answered with another id: **${mismatched}**.`,
     "",
   ].join("\n");
   writeSection("## Postbacks", report);
   console.log(report);
+  const limiterCost = results.map(({ concurrency, endpoint, unlimited }) => ({ concurrency, ratio: rps(endpoint) / rps(unlimited) }));
+  const met = limiterCost.every((c) => c.ratio >= 0.95);
+  console.log(
+    `bench:postback: abuse limits on/off ${limiterCost.map((c) => `${c.ratio.toFixed(2)}× at ${c.concurrency} clients`).join(", ")} (goal ≥ 0.95: ${met ? "met" : "NOT met"})`,
+  );
 }
 
 main().catch((error) => {

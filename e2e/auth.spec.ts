@@ -60,6 +60,29 @@ test("a wrong password shows a clear error and signs nobody in", async ({ page }
   await expect(page).toHaveURL(/\/signin/);
 });
 
+test("repeated wrong passwords lock the account: 429 and a clear 'try again in N minutes'", async ({ page }) => {
+  // An account of its own (unknown emails are counted too), so no other spec's demo login is locked.
+  const email = `lockout-${Date.now()}@demo.test`;
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("guess");
+  const alert = page.locator("form").getByRole("alert");
+  // SIGNIN_FAILURES_PER_ACCOUNT defaults to 5: five wrong answers (each slower than the last), then the lock.
+  const attempt = async () => {
+    const answer = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    return answer;
+  };
+  for (let i = 0; i < 5; i++) {
+    expect((await attempt()).status()).toBe(401);
+    await expect(alert).toHaveText("Wrong email or password.");
+  }
+  const response = await attempt();
+  expect(response.status()).toBe(429);
+  expect(Number(response.headers()["retry-after"])).toBeGreaterThan(800);
+  await expect(alert).toHaveText("Too many failed sign-ins. Try again in 15 minutes.");
+});
+
 test("signing out ends the session", async ({ page }) => {
   await signIn(page, "merchant@demo.test");
   await expect(page).toHaveURL(/\/merchant$/);

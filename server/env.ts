@@ -34,6 +34,30 @@ const schema = z.object({
   CLICK_BUFFER_MAX: z.coerce.number().int().min(1).default(200_000),
   /** Live streams (SSE) one user may hold open at once; one more is answered 429. */
   LIVE_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(8),
+  /**
+   * Rate limits (README "Security"). "off" turns off the sign-in and postback limiters (benchmarks' baseline,
+   * emergencies); TRPC_MAX_BATCH_SIZE and LIVE_STREAMS_PER_USER always apply.
+   */
+  RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+  /** Failed sign-ins per account (email) within SIGNIN_WINDOW_MINUTES before it is locked for SIGNIN_LOCK_MINUTES. */
+  SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  /** Failed sign-ins per client IP within SIGNIN_WINDOW_MINUTES before the IP is locked for SIGNIN_LOCK_MINUTES. */
+  SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+  SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  SIGNIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Progressive delay: each failure of the account beyond the first waits this much longer (capped at 8 steps). */
+  SIGNIN_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(250),
+  /** Postbacks refused without a valid token, per sender IP per minute, before the IP is answered 429. */
+  POSTBACK_FAILURES_PER_IP: z.coerce.number().int().min(1).default(60),
+  /** Postbacks refused with a valid token (bad parameters, forged click ids…), per token per minute. */
+  POSTBACK_FAILURES_PER_TOKEN: z.coerce.number().int().min(1).default(6_000),
+  /** How long an IP or token over its postback failure limit is answered 429. */
+  POSTBACK_BLOCK_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Most calls in one tRPC batch request (the app's own client sends at most 20). */
+  TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(20).max(1_000).default(50),
+  /** postback_logs and audit_logs rows older than this many days are deleted in small batches. */
+  POSTBACK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  AUDIT_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Click sink: rows per multi-row insert, and the longest a click waits before its batch is written. */
   CLICK_BATCH_SIZE: z.coerce.number().int().min(1).default(5_000),
   CLICK_FLUSH_MS: z.coerce.number().int().min(1).default(20),

@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { SIGN_IN_MESSAGES } from "~/server/auth/errors";
+import { signInMessage } from "~/server/auth/errors";
 import { ROLE_HOME } from "~/server/auth/roles";
 import { getSession } from "~/server/auth/session";
 import { DEMO_LOGINS } from "~/prisma/demo-logins";
@@ -21,7 +21,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <h1 className="text-2xl font-semibold tracking-tight">Sign in to Affiliate Platform</h1>
           <p className="text-sm text-slate-500">Tracking, attribution and payouts</p>
         </div>
-        <SignInForm initialError={error ? (SIGN_IN_MESSAGES[error] ?? "Sign-in failed. Check your email and password.") : undefined} demo={demo} />
+        <SignInForm initialError={error ? (signInMessage(error) ?? "Sign-in failed. Check your email and password.") : undefined} demo={demo} />
       </div>
     </main>
   );

@@ -86,7 +86,14 @@ export function PostbackLog({ scope, merchants = [] }: { scope: "merchant" | "pr
                       </td>
                       <td className="px-5 py-2.5 font-mono text-xs">{row.reasonCode}</td>
                       <td className="px-5 py-2.5 font-mono text-xs">{params.txn_id ?? "—"}</td>
-                      <td className="max-w-md px-5 py-2.5 text-slate-700">{row.message}</td>
+                      <td className="max-w-md px-5 py-2.5 text-slate-700">
+                        {row.message}
+                        {row.repeatCount > 1 && (
+                          <span className="ml-2 whitespace-nowrap text-xs text-slate-500">
+                            ×{row.repeatCount.toLocaleString("en-US")} (last {row.lastReceivedAt?.toLocaleTimeString("en-GB")})
+                          </span>
+                        )}
+                      </td>
                     </tr>
                     {open === row.id && (
                       <tr className="bg-slate-50">

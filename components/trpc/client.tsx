@@ -38,7 +38,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
             }),
             httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
           ],
-          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: 20 }),
         }),
       ],
     }),

@@ -15,6 +15,7 @@ import { recordSignInIp } from "../fraud/identities";
 import { clientIpOfHeaders } from "../http/client-ip";
 import { ACCOUNT_SUSPENDED } from "./errors";
 import { hashPassword, verifyPassword } from "./password";
+import { type SignInThrottle, signInThrottle } from "./throttle";
 import type { SessionUser } from "./types";
 
 const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().pipe(z.email()), password: z.string().min(1) });
@@ -24,15 +25,21 @@ let decoyHash: Promise<string> | undefined;
 
 /**
  * Checks an email and password; the session's user on success, null otherwise. A suspended affiliate with the
- * right password gets an Error(ACCOUNT_SUSPENDED), which next-auth hands to the sign-in form. An affiliate's
+ * right password gets an Error(ACCOUNT_SUSPENDED), which next-auth hands to the sign-in form; so does a sign-in
+ * refused by the limits (SignInLocked, throttle.ts). An affiliate's
  * sign-in IP is recorded for the fraud checks (self-referral); a failure to record it never fails the sign-in.
  */
-export async function authenticate(email: unknown, password: unknown, ip: string | null = null): Promise<SessionUser | null> {
+export async function authenticate(email: unknown, password: unknown, ip: string | null = null, throttle: SignInThrottle | null = signInThrottle()): Promise<SessionUser | null> {
   const parsed = credentialsSchema.safeParse({ email, password });
   if (!parsed.success) return null;
+  await throttle?.before(parsed.data.email, ip); // throws SignInLocked while locked; waits the progressive delay
   const user = await db.user.findUnique({ where: { email: parsed.data.email }, include: { affiliate: { select: { active: true } } } });
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await (decoyHash ??= hashPassword("decoy"))));
-  if (!user || !ok) return null;
+  if (!user || !ok) {
+    await throttle?.failed(parsed.data.email, ip);
+    return null;
+  }
+  await throttle?.succeeded(parsed.data.email);
   if (user.affiliate && !user.affiliate.active) throw new Error(ACCOUNT_SUSPENDED);
   if (user.affiliateId) await recordSignInIp(user.affiliateId, ip).catch((error) => console.error("[auth] sign-in IP not recorded:", (error as Error).message));
   return toSessionUser(user);

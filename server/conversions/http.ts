@@ -10,6 +10,7 @@ import { clientIp, forwardedClient } from "../http/client-ip";
 import { type HotRoute, sendJson } from "../http/types";
 import { recordPostback } from "./metrics";
 import { createClickIdCodec } from "../tracking/click-id";
+import { PostbackLimiter, postbackLimitsFromEnv } from "./limiter";
 import { type RawParams, extractToken, queryParams } from "./params";
 import { postbackPool } from "./pool";
 import { type PostbackDeps, type PostbackResponse, processPostback } from "./postback";
@@ -19,6 +20,16 @@ export const POSTBACK_PATH = "/api/postback";
 export const MAX_BODY_BYTES = 16 * 1024;
 
 let defaults: PostbackDeps | undefined;
+let defaultLimiter: PostbackLimiter | null | undefined;
+
+/** The process's failure limiter from the environment (null with RATE_LIMITS=off). */
+export function defaultPostbackLimiter(): PostbackLimiter | null {
+  if (defaultLimiter === undefined) {
+    const limits = postbackLimitsFromEnv();
+    defaultLimiter = limits ? new PostbackLimiter(limits) : null;
+  }
+  return defaultLimiter;
+}
 
 /** The production wiring: the postback pool, the click id secret, the fraud seam. */
 export function defaultPostbackDeps(): PostbackDeps {
@@ -111,7 +122,7 @@ const headerGetter = (req: IncomingMessage) => ({
 });
 
 /** The hot route for our own server. */
-export function postbackRoute(deps: () => PostbackDeps = defaultPostbackDeps, trustedHops = 0): HotRoute {
+export function postbackRoute(deps: () => PostbackDeps = defaultPostbackDeps, trustedHops = 0, limiter: PostbackLimiter | null = defaultPostbackLimiter()): HotRoute {
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (url.pathname !== POSTBACK_PATH && url.pathname !== `${POSTBACK_PATH}/`) {
       return sendJson(res, 404, { error: { code: "not_found", message: `Postbacks go to ${POSTBACK_PATH}.` } });
@@ -124,7 +135,15 @@ export function postbackRoute(deps: () => PostbackDeps = defaultPostbackDeps, tr
       unread = body === null;
       return body;
     };
-    const answer = await answerRequest(deps(), method, url.searchParams, headerGetter(req), clientIp(req, trustedHops), method === "POST" ? readBody : null);
+    const headers = headerGetter(req);
+    const senderIp = clientIp(req, trustedHops);
+    const refused = limiter?.refuse(senderIp, () => extractToken(headers, queryParams(url.searchParams)));
+    if (refused) {
+      // Nothing of a blocked sender's request is read: the connection closes rather than drain its body.
+      sendJson(res, refused.status, refused.body, method === "POST" ? { ...refused.headers, connection: "close" } : refused.headers);
+      return recordPostback(refused.status, started);
+    }
+    const answer = await answerRequest(deps(), { method, query: url.searchParams, headers, senderIp, readBody: method === "POST" ? readBody : null }, limiter);
     sendJson(res, answer.status, answer.body, unread ? { ...answer.headers, connection: "close" } : answer.headers);
     recordPostback(answer.status, started);
   };
@@ -136,22 +155,32 @@ export function postbackRoute(deps: () => PostbackDeps = defaultPostbackDeps, tr
  * sender's address follows server/http/client-ip.ts: X-Forwarded-For is believed for `trustedHops` proxies only
  * (TRUST_PROXY); a route handler never sees the socket, so without trusted proxies the address is unknown.
  */
-export async function handlePostbackRequest(request: Request, deps: PostbackDeps = defaultPostbackDeps(), trustedHops = env().TRUST_PROXY): Promise<Response> {
+export async function handlePostbackRequest(request: Request, deps: PostbackDeps = defaultPostbackDeps(), trustedHops = env().TRUST_PROXY, limiter: PostbackLimiter | null = defaultPostbackLimiter()): Promise<Response> {
   const url = new URL(request.url);
   const senderIp = forwardedClient(request.headers.get("x-forwarded-for"), trustedHops);
   const readBody = () => readFetchBody(request.body);
-  const answer = await answerRequest(deps, request.method, url.searchParams, request.headers, senderIp, request.method === "POST" ? readBody : null);
+  const answer =
+    limiter?.refuse(senderIp, () => extractToken(request.headers, queryParams(url.searchParams))) ??
+    (await answerRequest(deps, { method: request.method, query: url.searchParams, headers: request.headers, senderIp, readBody: request.method === "POST" ? readBody : null }, limiter));
   return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store", ...answer.headers } });
 }
 
-async function answerRequest(
-  deps: PostbackDeps,
-  method: string,
-  query: URLSearchParams,
-  headers: { get(name: string): string | null | undefined },
-  senderIp: string | null,
-  readBody: ReadBody | null,
-): Promise<PostbackResponse> {
+/** A postback as the HTTP layer read it (the body not yet: `readBody`). */
+interface HttpPostback {
+  method: string;
+  query: URLSearchParams;
+  headers: { get(name: string): string | null | undefined };
+  senderIp: string | null;
+  readBody: ReadBody | null;
+}
+
+/** The core's answer, passed through the failure limits when there are any. */
+async function answerRequest(deps: PostbackDeps, request: HttpPostback, limiter: PostbackLimiter | null): Promise<PostbackResponse> {
+  const answer = await answerCore(deps, request);
+  return limiter ? limiter.settle(request.senderIp, answer) : answer;
+}
+
+async function answerCore(deps: PostbackDeps, { method, query, headers, senderIp, readBody }: HttpPostback): Promise<PostbackResponse> {
   let params: RawParams;
   try {
     const body = readBody ? await readBody() : "";

@@ -4,7 +4,8 @@
 // Guarantees:
 // - 200 only after the commit of everything the postback changed (conversion, commission, outbox, log);
 // - every rejection is a 4xx with a stable code (reasons.ts), never a 200;
-// - every postback is logged in postback_logs with its outcome and reason, without its token;
+// - every postback is logged in postback_logs with its outcome and reason, without its token (identical refusals
+//   from one source share a row with a count: store.ts; the HTTP layer's failure limits answer some before this);
 // - a database failure is a 503 with Retry-After, and a single-statement write (or a rolled-back transaction)
 //   means nothing is half written;
 // - (merchant, txn_id) is unique: a retry is answered 200 with the original conversion id and changes nothing.
@@ -69,6 +70,8 @@ export interface PostbackResponse {
   status: number;
   body: Record<string, unknown>;
   headers: Record<string, string>;
+  /** Who sent it, as far as the core found out (the failure limits count refusals by it: limiter.ts). */
+  source?: { merchantId: string | null; tokenHash: string | null };
 }
 
 export const RETRY_AFTER_SECONDS = 5;
@@ -76,7 +79,7 @@ export const RETRY_AFTER_SECONDS = 5;
 export async function processPostback(request: PostbackRequest, deps: PostbackDeps): Promise<PostbackResponse> {
   const receivedAt = deps.now();
   const log: LogFields = { method: request.method, params: paramsForLog(request.params), ip: request.senderIp, receivedAt };
-  const state: { merchantId: string | null } = { merchantId: null };
+  const state: PostbackState = { merchantId: null, tokenHash: null };
   let client: pg.PoolClient | undefined;
   let failure: unknown;
   // The pool stops listening to a client while it is checked out: a backend that dies between two statements
@@ -86,11 +89,11 @@ export async function processPostback(request: PostbackRequest, deps: PostbackDe
     client = await deps.pool.connect();
     client.on("error", onClientError);
     try {
-      return await handle(client, request, deps, log, state);
+      return { ...(await handle(client, request, deps, log, state)), source: state };
     } catch (error) {
       if (!(error instanceof PostbackRejection)) throw error;
       await writeLog(client, { ...log, merchantId: state.merchantId, outcome: "REJECTED", reasonCode: error.code, message: error.message, httpStatus: error.status, conversionId: null });
-      return respond(error.status, { error: { code: error.code, message: error.message } });
+      return { ...respond(error.status, { error: { code: error.code, message: error.message } }), source: state };
     }
   } catch (error) {
     failure = error;
@@ -110,7 +113,13 @@ function respond(status: number, body: Record<string, unknown>, headers: Record<
   return { status, body, headers };
 }
 
-async function handle(client: pg.PoolClient, request: PostbackRequest, deps: PostbackDeps, log: LogFields, state: { merchantId: string | null }): Promise<PostbackResponse> {
+interface PostbackState {
+  merchantId: string | null;
+  /** The token's hash once the merchant is confirmed. */
+  tokenHash: string | null;
+}
+
+async function handle(client: pg.PoolClient, request: PostbackRequest, deps: PostbackDeps, log: LogFields, state: PostbackState): Promise<PostbackResponse> {
   const tokenHash = await resolveTokenHash(client, request.auth);
   if (request.refused) {
     // The body was never read (the token may be in it): the refusal is the answer, with the merchant named in the
@@ -156,6 +165,7 @@ async function handle(client: pg.PoolClient, request: PostbackRequest, deps: Pos
   });
   if (!context || !sameHash(context.token_hash, tokenHash)) reject("wrong_token");
   const merchantId = (state.merchantId = context.merchant_id);
+  state.tokenHash = tokenHash;
   const test = request.test === true || params.test === true;
 
   if (context.existing_id) {

@@ -44,7 +44,7 @@ export async function postbackLog(db: Db, merchantId: string | null, filter: Log
     where,
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
     ...cursorArgs(filter.cursor, limit),
-    select: { id: true, receivedAt: true, method: true, params: true, outcome: true, reasonCode: true, message: true, httpStatus: true, conversionId: true, ip: true, merchant: { select: { name: true } } },
+    select: { id: true, receivedAt: true, method: true, params: true, outcome: true, reasonCode: true, message: true, httpStatus: true, conversionId: true, ip: true, repeatCount: true, lastReceivedAt: true, merchant: { select: { name: true } } },
   });
   return paginate(rows, limit);
 }

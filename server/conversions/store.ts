@@ -8,6 +8,7 @@
 // Prisma's interactive transactions cost several round trips each; this path is measured in bench/postback.ts.
 // Status changes (approve, refund) are rarer and use an explicit transaction with row locks.
 // Time limits (how long a statement may run, on each side) are the postback pool's (pool.ts).
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { TouchLink } from "./attribution";
 import type { ReasonCode } from "./reasons";
@@ -336,9 +337,28 @@ const LOG_SQL = insertLogSql({
   httpStatus: "$7", conversionId: "$8", ip: "$9", receivedAt: "$10",
 });
 
+/**
+ * A refusal identical to one already logged from the same source within the same hour adds one to that row's
+ * repeatCount (and moves its lastReceivedAt) instead of a row of its own: a flood of the same bad postback is one
+ * row, not thousands.
+ */
+const REJECT_LOG_SQL = `INSERT INTO postback_logs (${LOG_COLUMNS.map((c) => `"${c}"`).join(", ")}, "repeatKey", "lastReceivedAt")
+  VALUES ($1, $2, $3::jsonb, $4::"PostbackOutcome", $5, $6, $7, $8, $9, $10, $11, $10)
+  ON CONFLICT ("repeatKey") DO UPDATE SET "repeatCount" = postback_logs."repeatCount" + 1,
+    "lastReceivedAt" = GREATEST(postback_logs."lastReceivedAt", EXCLUDED."receivedAt")`;
+
 export async function writeLog(db: Queryable, log: LogDraft): Promise<void> {
-  const values = [log.merchantId, log.method, JSON.stringify(log.params), log.outcome, log.reasonCode, log.message, log.httpStatus, log.conversionId, log.ip, log.receivedAt];
-  await db.query(statement(LOG_SQL, values, "postback_log"));
+  const params = JSON.stringify(log.params);
+  const values = [log.merchantId, log.method, params, log.outcome, log.reasonCode, log.message, log.httpStatus, log.conversionId, log.ip, log.receivedAt];
+  if (log.outcome !== "REJECTED") return void (await db.query(statement(LOG_SQL, values, "postback_log")));
+  await db.query(statement(REJECT_LOG_SQL, [...values, repeatKey(log, params)], "postback_log_reject"));
+}
+
+/** What makes two refusals "identical from one source": sender, merchant, request, answer, and the hour. */
+export function repeatKey(log: LogDraft, params: string): string {
+  const hour = Math.floor(log.receivedAt.getTime() / 3_600_000);
+  const parts = [log.ip ?? "", log.merchantId ?? "", log.method, log.reasonCode, log.httpStatus, log.message, params, hour];
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
 }
 
 export async function readContext(db: Queryable, query: ContextQuery): Promise<ContextRow | null> {

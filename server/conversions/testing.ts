@@ -2,7 +2,8 @@
 import type { AddressInfo } from "node:net";
 import { closeServer, createAppServer } from "../http/server";
 import { type PostbackDeps } from "./postback";
-import { defaultPostbackDeps, postbackRoute } from "./http";
+import { defaultPostbackDeps, defaultPostbackLimiter, postbackRoute } from "./http";
+import type { PostbackLimiter } from "./limiter";
 
 export interface PostbackClient {
   deps: PostbackDeps;
@@ -17,10 +18,13 @@ export interface PostbackClient {
 /** Fraud checks that pass everything: postback tests control the seam themselves (server/fraud tests the rules). */
 export const passAll = (): ReturnType<PostbackDeps["evaluate"]> => ({ score: 0, decision: "PASS", flags: [], reason: null });
 
-/** Our server with the postback route on a free port; fraud checks pass unless `evaluate` is given. */
-export async function startPostbackServer(overrides: Partial<PostbackDeps> = {}): Promise<PostbackClient> {
+/**
+ * Our server with the postback route on a free port; fraud checks pass unless `evaluate` is given; the failure
+ * limits are the environment's unless `limiter` is given (null: none).
+ */
+export async function startPostbackServer(overrides: Partial<PostbackDeps> = {}, limiter: PostbackLimiter | null = defaultPostbackLimiter()): Promise<PostbackClient> {
   const deps: PostbackDeps = { ...defaultPostbackDeps(), evaluate: passAll, ...overrides };
-  const server = createAppServer({ routes: [postbackRoute(() => deps)] });
+  const server = createAppServer({ routes: [postbackRoute(() => deps, 0, limiter)] });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/postback`;
   const read = async (response: Response) => ({ status: response.status, body: await response.json().catch(() => null), headers: response.headers });

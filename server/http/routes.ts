@@ -8,6 +8,7 @@ import { startFraudEngine } from "../fraud";
 import { startLive } from "../live";
 import { liveStreamRoute } from "../live/route";
 import { startCompactor } from "../reporting/compactor";
+import { startLogRetention } from "../security/retention";
 import { startClickTracking } from "../tracking";
 import { startClickPartitionMaintenance } from "../tracking/click-partitions";
 import { metrics } from "./metrics";
@@ -20,6 +21,7 @@ export async function startHotPaths(): Promise<HotRoute[]> {
   const clicks = await startClickTracking();
   await startFraudEngine(); // before postbacks are served: conversions are judged with rebuilt counters
   startCompactor();
+  startLogRetention(getPool());
   const postbacks = startPostbacks();
   await startLive({ pool: getPool(), databaseUrl: env().DATABASE_URL });
   return [...clicks.routes, ...postbacks, liveStreamRoute(), { prefix: "/metrics", methods: ["GET"], handle: metrics }];

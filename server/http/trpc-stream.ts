@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import type { AnyRouter } from "@trpc/server";
 import type { AppSession } from "../auth/types";
+import { countLimited } from "../security/limits";
 import { type Handler, type HotRoute, sendJson } from "./types";
 
 export const TRPC_PREFIX = "/api/trpc/";
@@ -65,6 +66,7 @@ export function trpcStreamRoute({ router, session, createContext, perUser }: Str
     const user = caller?.user.id;
     if (user) {
       if (!counter.take(user)) {
+        countLimited("live_streams");
         return sendJson(res, 429, { error: { code: "too_many_streams", message: `At most ${counter.perUser} live streams per user: close another tab of this app.` } }, { "retry-after": "5" });
       }
       res.once("close", () => counter.release(user));
