@@ -6,7 +6,8 @@
 // affiliate a little above the norm is not flagged however large its volume (the `factor` margin).
 import { z } from "zod";
 import { SIGNAL, capEvidence } from "../combined";
-import { binomialEvidence, oddsText, smoothedRate } from "../stats";
+import { binomialEvidence, oddsText } from "../stats";
+import { expectedConversionRate } from "./expected-rate";
 import { HOUR, LIMITS } from "../traffic";
 import { defineRule, maskIp, pct } from "./types";
 
@@ -31,13 +32,8 @@ export const conversionRateEvidence = defineRule({
     const recentMs = Math.min(p.recentHours * HOUR, LIMITS.historyMs / 2);
     const withLag = Math.min(recentMs + p.clickLagHours * HOUR, LIMITS.historyMs / 2);
     const recent = traffic.conversionRates(candidate.affiliateId, recentMs, now);
-    const lagged = traffic.conversionRates(candidate.affiliateId, withLag, now);
-    const program = recent.program;
-    const programRate = smoothedRate(program.recentConversions + program.baselineConversions, program.recentClicks + program.baselineClicks, p.priorRate, p.priorClicks);
-    const own = lagged.affiliate;
+    const { programRate, expected, affiliate: own } = expectedConversionRate(traffic, candidate.affiliateId, withLag, now, p);
     if (!own || !recent.affiliate) return null;
-    const ownRate = smoothedRate(own.baselineConversions, own.baselineClicks, programRate, p.affiliatePriorClicks);
-    const expected = Math.min(1, Math.max(programRate, ownRate));
     // More conversions than counted clicks: their clicks were served by another instance (or before this process
     // started): nothing to judge the rate on here.
     const conversions = recent.affiliate.recentConversions;
