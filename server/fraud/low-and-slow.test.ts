@@ -6,7 +6,7 @@ import { customerForm, customerKey } from "./identity";
 import { buildScenario, coldStartScenario, measure, runScenario } from "./quality";
 import { browserUserAgent, click, conversion, honestTraffic, merge, residentialIp, seededRandom, type Actor, type SimEvent } from "./simulate";
 import { binomialEvidence, oddsText, smoothedRate } from "./stats";
-import { DAY, HOUR, MINUTE, SECOND } from "./traffic";
+import { DAY, HOUR, MINUTE, SECOND, pacePriorCurve } from "./traffic";
 import type { FraudVerdict, StoredClick } from "./types";
 
 const START = Date.UTC(2026, 10, 1);
@@ -167,6 +167,8 @@ describe("low-and-slow attacks at about the program's normal rate", () => {
 });
 
 describe("edges: no history, one click, huge volume", () => {
+  const ONE = pacePriorCurve(() => 1);
+
   it("an engine with no history: the first click's conversion, even 1 of 1, passes", () => {
     const e = new FraudEngine({ log: () => {} });
     const c = click({ affiliateId: "first" }, START, { ip: "86.140.1.1", userAgent: browserUserAgent(seededRandom(7)) });
@@ -185,7 +187,7 @@ describe("edges: no history, one click, huge volume", () => {
 
   it("conversion pace: no history, one click converting at once, conversions whose clicks were counted elsewhere", () => {
     const e = new FraudEngine({ log: () => {} });
-    expect(e.traffic.conversionPace("nobody", [HOUR], START, () => 1, 200).windows[0]).toMatchObject({ clicks: 0, conversions: 0, maturedClicks: 0 });
+    expect(e.traffic.conversionPace("nobody", [HOUR], START, ONE, 200).windows[0]).toMatchObject({ clicks: 0, conversions: 0, maturedClicks: 0 });
     // A new program: one click converting 5 minutes later, then another the same way: too few sales to judge.
     const actor = { affiliateId: "pace-new" };
     const events: SimEvent[] = [];
@@ -199,11 +201,11 @@ describe("edges: no history, one click, huge volume", () => {
     // Conversions of clicks this process never counted: more sales than clicks, nothing to judge on.
     const row = { at: new Date(START), ip: "86.140.1.3", userAgent: browserUserAgent(seededRandom(8)), isBot: false };
     for (let i = 0; i < 5; i++) expect(codes(e.evaluate(conversion({ affiliateId: "pace-elsewhere" }, `pace-elsewhere-${i}`, START, START + (10 + i) * MINUTE).candidate, row))).not.toContain("conversion_pace");
-    expect(e.traffic.conversionPace("pace-elsewhere", [12 * HOUR], START + HOUR, () => 1, 200).windows[0]).toMatchObject({ clicks: 0, conversions: 0 });
+    expect(e.traffic.conversionPace("pace-elsewhere", [12 * HOUR], START + HOUR, ONE, 200).windows[0]).toMatchObject({ clicks: 0, conversions: 0 });
     // After a restart: a click counted now, and a conversion whose click came before this process counted any.
     e.recordClick(click({ affiliateId: "pace-restart" }, START + 2 * HOUR).click);
     e.traffic.recordConversion({ key: "r1", affiliateId: "pace-restart", clickedAt: START + HOUR, at: START + 2 * HOUR, ip: null, customerId: null });
-    expect(e.traffic.conversionPace("pace-restart", [12 * HOUR], START + 2 * HOUR, () => 1, 200).windows[0]).toMatchObject({ clicks: 1, conversions: 0 });
+    expect(e.traffic.conversionPace("pace-restart", [12 * HOUR], START + 2 * HOUR, ONE, 200).windows[0]).toMatchObject({ clicks: 1, conversions: 0 });
   });
 
   it("conversion pace: a click's chance to have converted follows the program's click-to-conversion times", () => {
@@ -219,7 +221,7 @@ describe("edges: no history, one click, huge volume", () => {
     const a = { affiliateId: "pace-a" };
     for (let i = 0; i < 10; i++) e.recordClick(click(a, now - 2 * HOUR - i * SECOND).click);
     for (let i = 0; i < 10; i++) e.recordClick(click(a, now - 2 * MINUTE - i * SECOND).click);
-    const pace = e.traffic.conversionPace(a.affiliateId, [HOUR, 3 * HOUR], now, () => 1, 1).windows;
+    const pace = e.traffic.conversionPace(a.affiliateId, [HOUR, 3 * HOUR], now, ONE, 1).windows;
     expect(pace[0]).toMatchObject({ clicks: 10 });
     expect(pace[0]!.maturedClicks).toBeLessThan(0.1); // 2 minutes old: the program's buyers take 30
     expect(pace[1]!.clicks).toBe(20);

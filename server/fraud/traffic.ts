@@ -480,11 +480,12 @@ export class TrafficState {
    * clicks in the window, and how many of those clicks the program's buyers would have converted by now at a
    * conversion rate of 1 — each bucket's clicks × the share of the program's conversions that came within the
    * bucket's age of their click. That share is read from the program's own click-to-conversion times, blended with
-   * `prior` (a curve worth `priorConversions` conversions) while the program has few: a new program is assumed to
+   * `prior` (the assumed share within j pace buckets at [j], j = 0…bins + 1: see `pacePriorCurve`; worth
+   * `priorConversions` conversions) while the program has few: a new program is assumed to
    * have quick buyers, which expects more conversions and so flags less. The program's week comes along the same
    * way (its conversions, and its clicks with those of the last hours counted as matured), for its rate.
    */
-  conversionPace(affiliateId: string, windowsMs: readonly number[], now: number, prior: (ageMs: number) => number, priorConversions: number) {
+  conversionPace(affiliateId: string, windowsMs: readonly number[], now: number, prior: ArrayLike<number>, priorConversions: number) {
     const B = LIMITS.paceBucketMs;
     const last = Math.floor(now / B);
     const firsts = windowsMs.map((w) => Math.max(last - PACE_BINS, Math.floor((now - Math.min(w, LIMITS.paceWindowMs)) / B) + 1));
@@ -493,10 +494,10 @@ export class TrafficState {
     const shares = this.delayShares;
     const total = this.programDelayCount + priorConversions;
     let running = 0;
-    shares[0] = (priorConversions * prior(0)) / total;
+    shares[0] = (priorConversions * prior[0]!) / total;
     for (let j = 1; j <= PACE_BINS + 1; j++) {
       running += this.programDelayBins[j - 1]!;
-      shares[j] = (running + priorConversions * prior(j * B)) / total;
+      shares[j] = (running + priorConversions * prior[j]!) / total;
     }
     // The program's week: its clicks of the last hours had as little time to convert as the affiliate's (a new
     // program's rate is otherwise read far too low in its first hours).
@@ -568,6 +569,11 @@ export class TrafficState {
       },
     };
   }
+}
+
+/** A prior click-to-conversion curve for `conversionPace`: `share(age)` at every pace bin's edge (computed once). */
+export function pacePriorCurve(share: (ageMs: number) => number): Float64Array {
+  return Float64Array.from({ length: PACE_BINS + 2 }, (_, j) => share(j * LIMITS.paceBucketMs));
 }
 
 /** The share of conversions within `age` of their click, interpolated in the cumulative shares of the pace bins. */

@@ -8,9 +8,20 @@
 import { z } from "zod";
 import { SIGNAL, capEvidence } from "../combined";
 import { binomialEvidence, oddsText } from "../stats";
-import { HOUR, LIMITS, MINUTE } from "../traffic";
+import { HOUR, LIMITS, MINUTE, pacePriorCurve } from "../traffic";
 import { defineRule, pct } from "./types";
-import { expectedConversionRate } from "./expected-rate";
+import { expectedConversionRate, expectedRateParams } from "./expected-rate";
+
+/** The assumed curve of a new program's buyers, per `priorMinutes` (computed once per setting, not per conversion). */
+const priorCurves = new Map<number, Float64Array>();
+function priorCurve(minutes: number): Float64Array {
+  let curve = priorCurves.get(minutes);
+  if (!curve) {
+    if (priorCurves.size > 16) priorCurves.clear();
+    priorCurves.set(minutes, (curve = pacePriorCurve((age) => 1 - Math.exp(-age / (minutes * MINUTE)))));
+  }
+  return curve;
+}
 
 export const conversionPace = defineRule({
   code: "conversion_pace",
@@ -23,18 +34,15 @@ export const conversionPace = defineRule({
     factor: z.number().min(1).max(50).default(2).describe("Margin: up to this many times the expected conversions is not flagged"),
     minConversions: z.number().int().min(1).max(10_000).default(3).describe("Conversions of those clicks needed before judging"),
     minEvidence: z.number().min(1).max(50).default(3).describe("Evidence needed, log10 odds (3: honest traffic does it less than once in 1,000)"),
-    priorRate: z.number().min(0.0001).max(1).default(0.03).describe("Conversion rate assumed for a new program"),
-    priorClicks: z.number().int().min(1).max(1_000_000).default(1000).describe("Clicks the assumed rate is worth"),
-    affiliatePriorClicks: z.number().int().min(1).max(1_000_000).default(200).describe("Clicks the program's rate is worth in an affiliate's own usual rate"),
+    ...expectedRateParams,
     priorMinutes: z.number().min(1).max(24 * 60).default(15).describe("Buyers of a new program are assumed to take about this long (minutes; shorter expects more sales, flags less)"),
     priorConversions: z.number().int().min(1).max(1_000_000).default(200).describe("Conversions that assumption is worth against the program's own click-to-conversion times"),
   }),
   check({ candidate, traffic, now, signals }, p) {
-    const priorMs = p.priorMinutes * MINUTE;
     // The last hour, the last 3 h and the whole window: a burst of sales shows best in a short window, a slow
     // trickle in a long one. Each window's evidence is discounted for the number of windows tried.
     const windowsMs = [...new Set([1, 3, p.windowHours].filter((h) => h <= p.windowHours))].map((h) => h * HOUR);
-    const pace = traffic.conversionPace(candidate.affiliateId, windowsMs, now, (age) => 1 - Math.exp(-age / priorMs), p.priorConversions);
+    const pace = traffic.conversionPace(candidate.affiliateId, windowsMs, now, priorCurve(p.priorMinutes), p.priorConversions);
     const programCounts = { conversions: pace.programConversions, clicks: pace.programMaturedClicks };
     const { expected } = expectedConversionRate(traffic, candidate.affiliateId, p.windowHours * HOUR, now, p, programCounts);
     const tries = Math.log10(windowsMs.length);

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { SIGNAL, capEvidence } from "../combined";
 import { binomialEvidence, oddsText } from "../stats";
-import { expectedConversionRate } from "./expected-rate";
+import { expectedConversionRate, expectedRateParams } from "./expected-rate";
 import { HOUR, LIMITS } from "../traffic";
 import { defineRule, maskIp, pct } from "./types";
 
@@ -23,9 +23,7 @@ export const conversionRateEvidence = defineRule({
     factor: z.number().min(1).max(50).default(2).describe("Margin: a rate up to this many times the expected one is not flagged"),
     minConversions: z.number().int().min(1).max(10_000).default(4).describe("Conversions needed before judging"),
     minEvidence: z.number().min(1).max(50).default(3).describe("Evidence needed, log10 odds (3: honest traffic does it less than once in 1,000)"),
-    priorRate: z.number().min(0.0001).max(1).default(0.03).describe("Conversion rate assumed for a new program"),
-    priorClicks: z.number().int().min(1).max(1_000_000).default(1000).describe("Clicks the assumed rate is worth"),
-    affiliatePriorClicks: z.number().int().min(1).max(1_000_000).default(200).describe("Clicks the program's rate is worth in an affiliate's own usual rate"),
+    ...expectedRateParams,
     subnets: z.boolean().default(true).describe("Also judge the clicks from the converting click's subnet"),
   }),
   check({ candidate, click, traffic, now, signals }, p) {

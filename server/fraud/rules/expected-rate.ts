@@ -2,8 +2,16 @@
 // program's rate (a Beta prior worth `priorClicks` clicks at `priorRate` while the program is new), or the
 // affiliate's own usual rate before the recent window when higher (its own clicks take over from the program's
 // rate as they accumulate, `affiliatePriorClicks` being what the program's rate is worth in it).
+import { z } from "zod";
 import { smoothedRate } from "../stats";
 import type { TrafficState } from "../traffic";
+
+/** The priors' params, in the schema of each rule that uses them (same defaults everywhere). */
+export const expectedRateParams = {
+  priorRate: z.number().min(0.0001).max(1).default(0.03).describe("Conversion rate assumed for a new program"),
+  priorClicks: z.number().int().min(1).max(1_000_000).default(1000).describe("Clicks the assumed rate is worth"),
+  affiliatePriorClicks: z.number().int().min(1).max(1_000_000).default(200).describe("Clicks the program's rate is worth in an affiliate's own usual rate"),
+};
 
 export interface ExpectedRatePriors {
   priorRate: number;
