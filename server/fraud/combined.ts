@@ -16,6 +16,7 @@ export const FEATURES = [
   { name: "customer_aliases", words: (v: number) => `one customer under ${Math.round(v) + 1} spellings` },
   { name: "click_jump", words: (v: number) => `clicks in the last hour at ${Math.round(2 ** v)}× this affiliate's usual hourly rate` },
   { name: "new_affiliate", words: (v: number) => `little history (${Math.round(100 * (1 / Math.max(v, 0.01) - 1))} clicks this week before today)` },
+  { name: "conversion_pace", words: (v: number) => `clicks converting faster than the program's buyers do (odds ${oddsText(v)})` },
   { name: "rules_score", words: (v: number) => `the rules' own score of ${Math.round(v * 100)}` },
 ] as const;
 
@@ -26,7 +27,7 @@ export const COMBINED_SCORE = "combined_score";
 export const COMBINED_SCORE_TITLE = "Several signals together (combined score)";
 
 /** Feature positions, for the rules that fill them in (RuleContext.signals). */
-export const SIGNAL = { conversionRate: 0, subnetConcentration: 1, userAgentConcentration: 2, clickToConversionTime: 3, customerAliases: 4, clickJump: 5, newAffiliate: 6, rulesScore: 7 } as const;
+export const SIGNAL = { conversionRate: 0, subnetConcentration: 1, userAgentConcentration: 2, clickToConversionTime: 3, customerAliases: 4, clickJump: 5, newAffiliate: 6, conversionPace: 7, rulesScore: 8 } as const;
 
 export interface ScoreModel {
   intercept: number;

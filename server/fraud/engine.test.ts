@@ -197,7 +197,7 @@ describe("settings", () => {
     // The same actor converts 3 s after every click here, which the small-sample rules added later rightly flag (every
     // click converting, every conversion within seconds): they are off so this test sees fast_conversion's alone.
     const off = (code: string) => ({ code, enabled: false, severity: 0, params: {} });
-    const ctitOff = [off("click_to_conversion_time"), off("conversion_rate_evidence")];
+    const ctitOff = [off("click_to_conversion_time"), off("conversion_rate_evidence"), off("conversion_pace")];
     const baseRows = [...ctitOff, { code: "fast_conversion", enabled: true, severity: 35, params: { minSeconds: 10 } }];
 
     e.setConfig(baseRows);

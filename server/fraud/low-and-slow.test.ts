@@ -6,7 +6,7 @@ import { customerForm, customerKey } from "./identity";
 import { buildScenario, coldStartScenario, measure, runScenario } from "./quality";
 import { browserUserAgent, click, conversion, honestTraffic, merge, residentialIp, seededRandom, type Actor, type SimEvent } from "./simulate";
 import { binomialEvidence, oddsText, smoothedRate } from "./stats";
-import { DAY, HOUR, MINUTE, SECOND } from "./traffic";
+import { DAY, HOUR, MINUTE, SECOND, pacePriorCurve } from "./traffic";
 import type { FraudVerdict, StoredClick } from "./types";
 
 const START = Date.UTC(2026, 10, 1);
@@ -128,6 +128,22 @@ describe("low-and-slow attacks at about the program's normal rate", () => {
     expect(flags.filter((c) => c.includes("conversion_rate_evidence")).length).toBeGreaterThanOrEqual(16);
   });
 
+  it("15 clicks from scattered IPs in 10 minutes, each converting minutes later: caught by the pace long before the rate", () => {
+    const random = seededRandom(14);
+    const attack = converting({ affiliateId: "scattered-loud" }, at, 10 * MINUTE, 15, () => ({ ip: residentialIp(random), userAgent: browserUserAgent(random) }), 8 * MINUTE);
+    const verdicts = run(merge(history, attack));
+    const flags = conversionIds(attack).map((id) => codes(verdicts.get(id)));
+    expect(flags.slice(0, 2).some((c) => c.length > 0)).toBe(false); // one or two sales prove nothing
+    const first = flags.findIndex((c) => c.includes("conversion_pace"));
+    expect(first).toBeGreaterThanOrEqual(2);
+    expect(first).toBeLessThanOrEqual(4); // from the 3rd to 5th sale on…
+    expect(flags.slice(first).every((c) => c.includes("conversion_pace"))).toBe(true);
+    expect(flags.findIndex((c) => c.includes("conversion_rate_evidence"))).toBeGreaterThan(first); // …the day's rate later
+    const hit = verdicts.get(conversionIds(attack).at(-1)!)!.flags.find((f) => f.code === "conversion_pace")!;
+    expect(hit.explanation).toMatch(/^15 of the 15 clicks on this affiliate's links in the last 1 h already converted \(100%\), where about \d+\.\d would have by now at the .*% conversion rate expected of it and as quickly as the program's buyers buy: honest traffic does that .* times$/);
+    expect(hit.evidence).toMatchObject({ signal: "conversion_pace", hours: 1, clicks: 15, conversions: 15 });
+  });
+
   it("click injection: a click 12 s before each of 40 sales, over a 10-s limit, amid the affiliate's organic sales", () => {
     const random = seededRandom(6);
     const injector = { affiliateId: "injector" };
@@ -151,6 +167,8 @@ describe("low-and-slow attacks at about the program's normal rate", () => {
 });
 
 describe("edges: no history, one click, huge volume", () => {
+  const ONE = pacePriorCurve(() => 1);
+
   it("an engine with no history: the first click's conversion, even 1 of 1, passes", () => {
     const e = new FraudEngine({ log: () => {} });
     const c = click({ affiliateId: "first" }, START, { ip: "86.140.1.1", userAgent: browserUserAgent(seededRandom(7)) });
@@ -165,6 +183,49 @@ describe("edges: no history, one click, huge volume", () => {
       const v = e.evaluate(conversion({ affiliateId: "elsewhere" }, `elsewhere-${i}`, START, START + (10 + i) * MINUTE).candidate, row);
       expect(v.flags).toEqual([]);
     }
+  });
+
+  it("conversion pace: no history, one click converting at once, conversions whose clicks were counted elsewhere", () => {
+    const e = new FraudEngine({ log: () => {} });
+    expect(e.traffic.conversionPace("nobody", [HOUR], START, ONE, 200).windows[0]).toMatchObject({ clicks: 0, conversions: 0, maturedClicks: 0 });
+    // A new program: one click converting 5 minutes later, then another the same way: too few sales to judge.
+    const actor = { affiliateId: "pace-new" };
+    const events: SimEvent[] = [];
+    for (let i = 0; i < 2; i++) {
+      const c = click(actor, START + i * MINUTE, { ip: `86.140.9.${i + 1}`, userAgent: browserUserAgent(seededRandom(i)) });
+      events.push(c, conversion(actor, c.click.clickId, START + i * MINUTE, START + i * MINUTE + 5 * MINUTE));
+    }
+    const verdicts = run(events, e);
+    expect([...verdicts.values()].map((v) => v.decision)).toEqual(["PASS", "PASS"]);
+    expect(e.lastFeatures[7]).toBe(0); // conversion_pace: not even a weak signal under minConversions
+    // Conversions of clicks this process never counted: more sales than clicks, nothing to judge on.
+    const row = { at: new Date(START), ip: "86.140.1.3", userAgent: browserUserAgent(seededRandom(8)), isBot: false };
+    for (let i = 0; i < 5; i++) expect(codes(e.evaluate(conversion({ affiliateId: "pace-elsewhere" }, `pace-elsewhere-${i}`, START, START + (10 + i) * MINUTE).candidate, row))).not.toContain("conversion_pace");
+    expect(e.traffic.conversionPace("pace-elsewhere", [12 * HOUR], START + HOUR, ONE, 200).windows[0]).toMatchObject({ clicks: 0, conversions: 0 });
+    // After a restart: a click counted now, and a conversion whose click came before this process counted any.
+    e.recordClick(click({ affiliateId: "pace-restart" }, START + 2 * HOUR).click);
+    e.traffic.recordConversion({ key: "r1", affiliateId: "pace-restart", clickedAt: START + HOUR, at: START + 2 * HOUR, ip: null, customerId: null });
+    expect(e.traffic.conversionPace("pace-restart", [12 * HOUR], START + 2 * HOUR, ONE, 200).windows[0]).toMatchObject({ clicks: 1, conversions: 0 });
+  });
+
+  it("conversion pace: a click's chance to have converted follows the program's click-to-conversion times", () => {
+    const e = new FraudEngine({ log: () => {} });
+    // The program's buyers all take 30 minutes: a click 10 minutes old has had no chance yet, one 2 hours old every chance.
+    const program = { affiliateId: "pace-program" };
+    for (let i = 0; i < 1000; i++) {
+      const t = START + i * 5 * SECOND;
+      e.recordClick(click(program, t).click);
+      e.traffic.recordConversion({ key: `p${i}`, affiliateId: program.affiliateId, clickedAt: t, at: t + 30 * MINUTE, ip: null, customerId: null });
+    }
+    const now = START + 6 * HOUR;
+    const a = { affiliateId: "pace-a" };
+    for (let i = 0; i < 10; i++) e.recordClick(click(a, now - 2 * HOUR - i * SECOND).click);
+    for (let i = 0; i < 10; i++) e.recordClick(click(a, now - 2 * MINUTE - i * SECOND).click);
+    const pace = e.traffic.conversionPace(a.affiliateId, [HOUR, 3 * HOUR], now, ONE, 1).windows;
+    expect(pace[0]).toMatchObject({ clicks: 10 });
+    expect(pace[0]!.maturedClicks).toBeLessThan(0.1); // 2 minutes old: the program's buyers take 30
+    expect(pace[1]!.clicks).toBe(20);
+    expect(pace[1]!.maturedClicks).toBeGreaterThan(9.9); // + 10 clicks 2 hours old, all matured
   });
 
   it("a huge honest affiliate (100k clicks a day) is not flagged, and no bounded counter overflows", () => {
@@ -189,6 +250,6 @@ describe("bursts: a program-wide peak is not a ring", () => {
   it("the measured detection meets the goal on a tuning seed (bench:fraud-quality reports more seeds)", () => {
     const q = measure(runScenario(buildScenario({ seed: 1, attacksPerKind: 2 })));
     expect(q.falsePositiveRate).toBeLessThanOrEqual(0.01);
-    for (const c of q.perClass.filter((x) => !x.label.startsWith("scattered"))) expect(c.recall, c.label).toBeGreaterThanOrEqual(0.7);
+    for (const c of q.perClass) expect(c.recall, c.label).toBeGreaterThanOrEqual(0.8);
   });
 });

@@ -121,6 +121,10 @@ describe("decisions", () => {
     const label = (id: string) => commissionStatusLabel(rows.find((r) => r.id === id)!);
     expect(label(held.commission.id)).toBe("reversed: the conversion arrived 3.0 s after the click (minimum 10 s)");
     expect(label(review.commission.id)).toBe("reversed: flagged by the fraud checks (Click velocity, Click farms)");
+    const paced = await createFlaggedCommission({ status: "PENDING", codes: ["conversion_pace", "combined_score"] });
+    await api.fraud.decide({ commissionIds: [paced.commission.id], decision: "reverse" });
+    const pacedRow = await db.commission.findUniqueOrThrow({ where: { id: paced.commission.id }, include: { conversion: { select: { status: true } } } });
+    expect(commissionStatusLabel(pacedRow)).toBe("reversed: flagged by the fraud checks (Conversions faster than clicks convert, Several signals together (combined score))");
     const flags = await db.fraudFlag.findMany({ where: { commissionId: review.commission.id } });
     expect(flags.every((f) => f.status === "REVERSED" && f.resolution === "reversed by a manager" && f.decidedById === manager.id)).toBe(true);
   });

@@ -27,7 +27,15 @@ export const LIMITS = {
   subnetRateWindowMs: 12 * HOUR,
   /** Program-wide user-agent shares of clicks. */
   userAgentShareWindowMs: DAY,
+  /** The conversion-pace test: an affiliate's clicks in 10-min buckets, the program's click-to-conversion times. */
+  paceWindowMs: 12 * HOUR,
+  paceBucketMs: 10 * MINUTE,
 } as const;
+
+/** Bins of the program's click-to-conversion times: one per pace bucket of the window, and one for all later. */
+const PACE_BINS = LIMITS.paceWindowMs / LIMITS.paceBucketMs;
+/** The delay histogram is halved past this many conversions, so it follows the program as its buyers change. */
+const PACE_HISTORY = 100_000;
 
 export interface TrafficClick {
   clickId: string;
@@ -98,6 +106,8 @@ class AffiliateTraffic {
   readonly perMinute = new RingCounter(MINUTE, LIMITS.burstBaselineMinutes + 1);
   readonly clicksPerHour = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
   readonly conversionsPerHour = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
+  /** Billable clicks in 10-min buckets over the pace window (+ the current bucket). */
+  readonly pacedClicks = new RingCounter(LIMITS.paceBucketMs, PACE_BINS + 1);
   readonly subnets = new SketchRing(10 * MINUTE, LIMITS.farmWindowMs / (10 * MINUTE));
   readonly userAgents = new SketchRing(10 * MINUTE, LIMITS.farmWindowMs / (10 * MINUTE));
   readonly bursts: BurstRecord[] = [];
@@ -135,6 +145,11 @@ export class TrafficState {
   private readonly programWithin30s = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
   private readonly programWithin60s = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
   private readonly programDelayAll = new RingCounter(HOUR, LIMITS.historyMs / HOUR);
+  /** The program's conversions by click-to-conversion time, in pace buckets (the last bin: later), and in all. */
+  private readonly programDelayBins = new Float64Array(PACE_BINS + 1);
+  private programDelayCount = 0;
+  /** Scratch for the pace test's cumulative delay shares (no allocation per evaluation). */
+  private readonly delayShares = new Float64Array(PACE_BINS + 2);
   /** Program clicks per user agent (hashed) and all of them, over a day. */
   private readonly programUserAgents = new KeyedWindowCounter<number>(HOUR, LIMITS.userAgentShareWindowMs / HOUR, 50_000);
   private readonly programUserAgentClicks = new RingCounter(HOUR, LIMITS.userAgentShareWindowMs / HOUR);
@@ -186,6 +201,7 @@ export class TrafficState {
     traffic.userAgents.add(click.userAgent ?? "", at);
     if (click.billable) {
       traffic.clicksPerHour.add(at);
+      traffic.pacedClicks.add(at);
       this.programClicksPerHour.add(at);
       this.programUserAgents.add(textHash(click.userAgent), at);
       this.programUserAgentClicks.add(at);
@@ -281,6 +297,7 @@ export class TrafficState {
     this.programDelayAll.add(at);
     if (delay <= 30 * SECOND) this.programWithin30s.add(at);
     if (delay <= 60 * SECOND) this.programWithin60s.add(at);
+    this.countDelay(delay);
     if (subnet) this.subnetConversions.add(pairHash(affiliateId, subnet), conversion.clickedAt);
     const ip = canonicalIp(conversion.ip);
     if (ip) this.conversionIps.add(`${affiliateId}|${ip}`, at);
@@ -292,6 +309,15 @@ export class TrafficState {
       this.customerForms.add(form, at);
     }
     return true;
+  }
+
+  private countDelay(delay: number): void {
+    if (this.programDelayCount >= PACE_HISTORY) {
+      for (let i = 0; i <= PACE_BINS; i++) this.programDelayBins[i]! /= 2;
+      this.programDelayCount /= 2;
+    }
+    this.programDelayBins[Math.min(PACE_BINS, Math.floor(delay / LIMITS.paceBucketMs))]! += 1;
+    this.programDelayCount += 1;
   }
 
   /** Adds aggregated history (rebuild of the hourly rings from older rows than the raw replay covers). */
@@ -448,6 +474,68 @@ export class TrafficState {
     return mix;
   }
 
+  /**
+   * The conversion-pace test's counts over each window in `windowsMs` ending now (each at most
+   * LIMITS.paceWindowMs, in 10-min buckets): the affiliate's billable clicks, how many of its conversions came from
+   * clicks in the window, and how many of those clicks the program's buyers would have converted by now at a
+   * conversion rate of 1 — each bucket's clicks × the share of the program's conversions that came within the
+   * bucket's age of their click. That share is read from the program's own click-to-conversion times, blended with
+   * `prior` (the assumed share within j pace buckets at [j], j = 0…bins + 1: see `pacePriorCurve`; worth
+   * `priorConversions` conversions) while the program has few: a new program is assumed to
+   * have quick buyers, which expects more conversions and so flags less. The program's week comes along the same
+   * way (its conversions, and its clicks with those of the last hours counted as matured), for its rate.
+   */
+  conversionPace(affiliateId: string, windowsMs: readonly number[], now: number, prior: ArrayLike<number>, priorConversions: number) {
+    const B = LIMITS.paceBucketMs;
+    const last = Math.floor(now / B);
+    const firsts = windowsMs.map((w) => Math.max(last - PACE_BINS, Math.floor((now - Math.min(w, LIMITS.paceWindowMs)) / B) + 1));
+    const windows = firsts.map((first, i) => ({ windowMs: windowsMs[i]!, clicks: 0, conversions: 0, maturedClicks: 0, from: first * B }));
+    // Cumulative shares: delayShares[j] = share of conversions within j buckets of their click.
+    const shares = this.delayShares;
+    const total = this.programDelayCount + priorConversions;
+    let running = 0;
+    shares[0] = (priorConversions * prior[0]!) / total;
+    for (let j = 1; j <= PACE_BINS + 1; j++) {
+      running += this.programDelayBins[j - 1]!;
+      shares[j] = (running + priorConversions * prior[j]!) / total;
+    }
+    // The program's week: its clicks of the last hours had as little time to convert as the affiliate's (a new
+    // program's rate is otherwise read far too low in its first hours).
+    this.programClicksPerHour.advanceTo(now);
+    this.programConversionsPerHour.advanceTo(now);
+    const programConversions = this.programConversionsPerHour.total();
+    let programMaturedClicks = this.programClicksPerHour.total();
+    for (let h = 0; h < LIMITS.paceWindowMs / HOUR; h++) {
+      const start = (Math.floor(now / HOUR) - h) * HOUR;
+      const clicks = this.programClicksPerHour.at(start);
+      if (clicks) programMaturedClicks -= clicks * (1 - shareWithin(shares, Math.max(0, now - start - Math.min(HOUR, now - start) / 2)));
+    }
+    const traffic = this.affiliates.get(affiliateId);
+    if (!traffic) return { windows, programConversions, programMaturedClicks };
+    const earliest = Math.min(...firsts);
+    for (let b = earliest; b <= last; b++) {
+      const clicks = traffic.pacedClicks.at(b * B);
+      if (!clicks) continue;
+      // The clicks of a bucket are taken at its middle (the current bucket: the middle of its elapsed part).
+      const matured = clicks * shareWithin(shares, Math.max(0, now - b * B - Math.min(B, now - b * B) / 2));
+      for (const w of windows) {
+        if (b * B < w.from) continue;
+        w.clicks += clicks;
+        w.maturedClicks += matured;
+      }
+    }
+    // Only conversions of clicks this process could count (after a restart the replay brings 2 h of clicks but
+    // older conversions): a conversion whose click it never counted would otherwise look like a sale out of nowhere.
+    const counted = (traffic.firstMinute ?? Infinity) * MINUTE;
+    const held = Math.min(traffic.conversionCount, LIMITS.recentConversionsPerAffiliate);
+    for (let i = 0; i < held; i++) {
+      const clickedAt = traffic.conversionAt[i]! - traffic.conversionDelay[i]!;
+      if (traffic.conversionAt[i]! > now || clickedAt < counted) continue;
+      for (const w of windows) if (clickedAt >= w.from) w.conversions += 1;
+    }
+    return { windows, programConversions, programMaturedClicks };
+  }
+
   /** The program's conversions over the week and how many came within 30 s / 60 s of their click. */
   programDelays(now: number) {
     for (const ring of [this.programDelayAll, this.programWithin30s, this.programWithin60s]) ring.advanceTo(now);
@@ -481,6 +569,17 @@ export class TrafficState {
       },
     };
   }
+}
+
+/** A prior click-to-conversion curve for `conversionPace`: `share(age)` at every pace bin's edge (computed once). */
+export function pacePriorCurve(share: (ageMs: number) => number): Float64Array {
+  return Float64Array.from({ length: PACE_BINS + 2 }, (_, j) => share(j * LIMITS.paceBucketMs));
+}
+
+/** The share of conversions within `age` of their click, interpolated in the cumulative shares of the pace bins. */
+function shareWithin(shares: Float64Array, age: number): number {
+  const j = Math.min(PACE_BINS, Math.floor(age / LIMITS.paceBucketMs));
+  return shares[j]! + (shares[j + 1]! - shares[j]!) * Math.min(1, age / LIMITS.paceBucketMs - j);
 }
 
 /** A non-zero 31-bit hash of a text (a user agent, a subnet), for the conversions' rings and the keyed counters. */

@@ -6,7 +6,8 @@
 // affiliate a little above the norm is not flagged however large its volume (the `factor` margin).
 import { z } from "zod";
 import { SIGNAL, capEvidence } from "../combined";
-import { binomialEvidence, oddsText, smoothedRate } from "../stats";
+import { binomialEvidence, oddsText } from "../stats";
+import { expectedConversionRate, expectedRateParams } from "./expected-rate";
 import { HOUR, LIMITS } from "../traffic";
 import { defineRule, maskIp, pct } from "./types";
 
@@ -22,22 +23,15 @@ export const conversionRateEvidence = defineRule({
     factor: z.number().min(1).max(50).default(2).describe("Margin: a rate up to this many times the expected one is not flagged"),
     minConversions: z.number().int().min(1).max(10_000).default(4).describe("Conversions needed before judging"),
     minEvidence: z.number().min(1).max(50).default(3).describe("Evidence needed, log10 odds (3: honest traffic does it less than once in 1,000)"),
-    priorRate: z.number().min(0.0001).max(1).default(0.03).describe("Conversion rate assumed for a new program"),
-    priorClicks: z.number().int().min(1).max(1_000_000).default(1000).describe("Clicks the assumed rate is worth"),
-    affiliatePriorClicks: z.number().int().min(1).max(1_000_000).default(200).describe("Clicks the program's rate is worth in an affiliate's own usual rate"),
+    ...expectedRateParams,
     subnets: z.boolean().default(true).describe("Also judge the clicks from the converting click's subnet"),
   }),
   check({ candidate, click, traffic, now, signals }, p) {
     const recentMs = Math.min(p.recentHours * HOUR, LIMITS.historyMs / 2);
     const withLag = Math.min(recentMs + p.clickLagHours * HOUR, LIMITS.historyMs / 2);
     const recent = traffic.conversionRates(candidate.affiliateId, recentMs, now);
-    const lagged = traffic.conversionRates(candidate.affiliateId, withLag, now);
-    const program = recent.program;
-    const programRate = smoothedRate(program.recentConversions + program.baselineConversions, program.recentClicks + program.baselineClicks, p.priorRate, p.priorClicks);
-    const own = lagged.affiliate;
+    const { programRate, expected, affiliate: own } = expectedConversionRate(traffic, candidate.affiliateId, withLag, now, p);
     if (!own || !recent.affiliate) return null;
-    const ownRate = smoothedRate(own.baselineConversions, own.baselineClicks, programRate, p.affiliatePriorClicks);
-    const expected = Math.min(1, Math.max(programRate, ownRate));
     // More conversions than counted clicks: their clicks were served by another instance (or before this process
     // started): nothing to judge the rate on here.
     const conversions = recent.affiliate.recentConversions;

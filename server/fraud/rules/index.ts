@@ -3,6 +3,7 @@ import { clickFarm } from "./click-farm";
 import { clickSpamming } from "./click-spamming";
 import { clickVelocity } from "./click-velocity";
 import { clickToConversionTime } from "./click-to-conversion-time";
+import { conversionPace } from "./conversion-pace";
 import { conversionRateAnomaly } from "./conversion-rate-anomaly";
 import { conversionRateEvidence } from "./conversion-rate-evidence";
 import { convertingUserAgent } from "./converting-user-agent";
@@ -24,6 +25,7 @@ export const RULES: readonly FraudRule[] = [
   clickSpamming,
   conversionRateAnomaly,
   conversionRateEvidence,
+  conversionPace,
   convertingUserAgent,
   subnetConcentration,
   clickToConversionTime,
@@ -39,6 +41,7 @@ export {
   clickSpamming,
   clickToConversionTime,
   clickVelocity,
+  conversionPace,
   conversionRateAnomaly,
   conversionRateEvidence,
   convertingUserAgent,
