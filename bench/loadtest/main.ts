@@ -119,11 +119,14 @@ async function main() {
         droppedNow = 0;
         observed.kills.push(at * 1000);
         await server.stop("SIGKILL");
+        // autocannon reconnects at once, in a tight loop, to a port nobody listens on: the running slices stop here,
+        // and the slices while the server is down count what they would have sent as refused.
+        for (const instance of running) instance.stop();
         log(`[loadtest] ${at.toFixed(1)}s kill-app: server SIGKILLed, restarting on port ${port}`);
         server = await startServerProcess({ env: { ...serverEnv, PORT: port } });
         restarting = false;
         log(`[loadtest] ${now().toFixed(1)}s server ready again (${(now() - at).toFixed(1)} s after the kill)`);
-        faults.push({ at, label: "kill-app" });
+        faults.push({ at, label: "kill-app", recoveryS: now() - at }); // down until the new server is ready
       } else {
         const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
         log(`[loadtest] ${at.toFixed(1)}s kill-db-backend: ${rowCount} connections terminated`);
@@ -210,7 +213,15 @@ async function main() {
     },
   };
 
-  function drive(stage: Stage, rate: number, request: object) {
+  const running = new Set<NodeJS.EventEmitter & Promise<unknown> & { stop(): void }>();
+
+  function drive(stage: Stage, rate: number, request: object): Promise<unknown> {
+    if (restarting) {
+      const t = now();
+      for (let i = 0; i < Math.round(rate * SLICE_S); i++) recorders[stage].error(t + (i / Math.max(1, rate)), "refused (server down)");
+      errorTimes.push(t);
+      return new Promise((r) => setTimeout(r, SLICE_S * 1000));
+    }
     const okStatus = stage === "go" ? 302 : 200;
     const instance = autocannon({
       url: baseUrl,
@@ -219,7 +230,9 @@ async function main() {
       duration: SLICE_S,
       timeout: 10,
       requests: [request as any],
-    }) as unknown as NodeJS.EventEmitter & Promise<unknown>;
+    }) as unknown as NodeJS.EventEmitter & Promise<unknown> & { stop(): void };
+    running.add(instance);
+    void instance.then(() => running.delete(instance));
     instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
       const t = now();
       recorders[stage].ok(t, ms, String(status));
@@ -296,7 +309,7 @@ async function main() {
   const stored: Stored = { clickIds, droppedCounted: droppedBefore + droppedNow, conversions, commissions, outboxEventIds: eventRows.map((r) => r.id) };
   const accounting = account(observed, stored);
 
-  for (const fault of faults.filter((f) => f.label !== "dead webhook (from the start)")) {
+  for (const fault of faults.filter((f) => f.label === "kill-db-backend")) {
     const after = errorTimes.filter((t) => t >= fault.at && t <= fault.at + 60);
     fault.recoveryS = after.length ? Math.max(...after) - fault.at : 0;
   }

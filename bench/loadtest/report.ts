@@ -123,7 +123,7 @@ export function renderHtml(report: Report): string {
   }).join("");
   const list = (name: string, ids: string[]) => (ids.length ? `<p><b>${esc(name)}</b>: ${ids.map(esc).join(", ")}</p>` : "");
   return `<!doctype html><html><head><meta charset="utf-8"><title>Load test ${report.pass ? "PASS" : "FAIL"}</title>
-<style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}td:first-child{text-align:left}figure{margin:12px 0}figcaption{font-weight:bold}.pass{color:#2b7}.fail{color:#c22}</style></head><body>
+<style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}td:first-child{text-align:left}figure{margin:12px 0}figcaption{font-weight:bold}code{word-break:break-all}.pass{color:#2b7}.fail{color:#c22}</style></head><body>
 <h1>Load test: <span class="${report.pass ? "pass" : "fail"}">${report.pass ? "PASS" : "FAIL"}</span></h1>
 <p>${esc(report.startedAt)} · ${esc(report.machine)} · ${report.durationS} s · options <code>${esc(JSON.stringify(report.options))}</code></p>
 <h2>Stages</h2><table><tr><th>stage</th><th>answered</th><th>per s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>errors</th><th>outcomes</th></tr>${totals}</table>
