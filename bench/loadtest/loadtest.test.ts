@@ -1,4 +1,7 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { startBalancer } from "./balancer";
 import { type Observed, type Stored, KILL_WINDOW_MS, account } from "./accounting";
 import { loadShare, parseFault, parseOptions, parseSeconds, zipfPicker } from "./plan";
 import { type Report, StageRecorder, lastLine, renderHtml } from "./report";
@@ -101,5 +104,32 @@ describe("report", () => {
     expect(html).toContain(">kill-app</text>");
     expect(html).toContain("FAILED");
     expect(lastLine(report)).toBe("loadtest: FAIL 100 clicks, 1 postbacks, lost 0, duplicated 0, worst p95 go 96.0 ms");
+  });
+});
+
+describe("balancer", () => {
+  it("spreads new connections over the servers and skips one that refuses", async () => {
+    const servers = await Promise.all(
+      ["a", "b"].map(async (name) => {
+        const server = http.createServer((_req, res) => res.writeHead(200, { connection: "close" }).end(name));
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        return server;
+      }),
+    );
+    const balancer = await startBalancer(servers.map((s) => (s.address() as AddressInfo).port));
+    const answers = async (n: number) => {
+      const got: string[] = [];
+      for (let i = 0; i < n; i++) got.push(await (await fetch(balancer.url, { headers: { connection: "close" } })).text());
+      return got;
+    };
+    try {
+      expect((await answers(4)).sort()).toEqual(["a", "a", "b", "b"]);
+      await new Promise((resolve) => servers[0]!.close(resolve));
+      expect(await answers(3)).toEqual(["b", "b", "b"]);
+      expect(balancer.given).toEqual([2, 5]);
+    } finally {
+      await balancer.close();
+      servers[1]!.close();
+    }
   });
 });

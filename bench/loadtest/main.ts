@@ -9,6 +9,7 @@
 //   --fault kill-app@60s          SIGKILL of the server, then a restart on the same port (repeatable)
 //   --fault kill-db-backend@90s   pg_terminate_backend of every connection of the server's database
 //   --fault dead-webhook          a second webhook endpoint that accepts and never answers
+//   --instances 2                 app servers on the one database behind a local TCP balancer (kill-app: the first)
 //   --max-p95-go 10ms --max-p95-postback 50ms --max-lost 0   thresholds: the exit code
 //   --out bench/loadtest/out      report.json and report.html
 import { randomUUID } from "node:crypto";
@@ -19,7 +20,9 @@ import pg from "pg";
 import { ensureLocalSecrets } from "../../server/local-secrets";
 import { type ServerProcess, startServerProcess } from "../../server/testing/server-process";
 import { type Receiver, startReceiver } from "../../server/webhooks/test-receiver";
+import { programSql } from "../lib/program";
 import { benchDatabase, machine } from "../lib/report";
+import { type Balancer, startBalancer } from "./balancer";
 import { type Observed, type Stored, account } from "./accounting";
 import { type Options, loadShare, parseOptions, phaseAt, zipfPicker } from "./plan";
 import { type FaultMark, type Report, type Stage, StageRecorder, lastLine, renderHtml } from "./report";
@@ -40,26 +43,17 @@ try {
 
 const log = (line: string) => process.stdout.write(`${process.stdout.isTTY ? "\r\x1b[K" : ""}${line}\n`);
 
-async function seed(url: string, hash: string, prefix: string) {
+async function seed(url: string, tokenHash: string, tokenPrefix: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(`
-    INSERT INTO merchants (id, name, "postbackTokenHash", "postbackTokenPrefix", "defaultCurrency")
-      VALUES ('m-load', 'Load test shop', '${hash}', '${prefix}', 'EUR');
-    INSERT INTO offers (id, "merchantId", name, "payoutModel", "revshareBps", currency, "holdingPeriodDays")
-      VALUES ('o-load', 'm-load', 'Load test offer', 'REVSHARE', 1000, 'EUR', 0);
-    INSERT INTO affiliates (id, name, email, "payoutMethod", currency)
-      SELECT 'a-' || i, 'Affiliate ' || i, 'a' || i || '@load.test', 'PAYPAL', 'EUR' FROM generate_series(1, ${AFFILIATES}) AS i;
-    INSERT INTO links (slug, "affiliateId", "offerId", "destinationUrl", "updatedAt")
-      SELECT 'lt-' || i, 'a-' || (1 + i % ${AFFILIATES}), 'o-load', 'https://shop.example/landing?l=' || i, now()
-      FROM generate_series(1, ${options.links}) AS i;`);
+  await client.query(programSql({ tokenHash, tokenPrefix, affiliates: AFFILIATES, links: options.links, revshareBps: 1000, holdingPeriodDays: 0 }));
   await client.end();
 }
 
 async function addEndpoint(client: pg.Client, url: string, secret: string) {
   const { sealSecret } = await import("../../server/webhooks/secret-box");
   const id = randomUUID();
-  await client.query(`INSERT INTO webhook_endpoints (id, "merchantId", url, secret, "updatedAt") VALUES ($1, 'm-load', $2, $3, now())`, [id, url, sealSecret(secret, id)]);
+  await client.query(`INSERT INTO webhook_endpoints (id, "merchantId", url, secret, "updatedAt") VALUES ($1, 'm-bench', $2, $3, now())`, [id, url, sealSecret(secret, id)]);
 }
 
 /** Sum of `clicks_dropped_total` on the server's /metrics (0 when it does not answer). */
@@ -94,9 +88,21 @@ async function main() {
   }
 
   const serverEnv = { DATABASE_URL: database.url, NODE_ENV: "production", TRUST_PROXY: "1", WEBHOOK_RELAY: "1", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1", SEED: "0" };
-  let server: ServerProcess = await startServerProcess({ env: serverEnv });
-  const baseUrl = server.url;
-  const port = new URL(baseUrl).port;
+  const servers: ServerProcess[] = [];
+  /** A server that exits on its own (not killed by a fault) is reported with the end of its output. */
+  const watch = (server: ServerProcess, i: number) => {
+    server.child.once("exit", (code, signal) => {
+      if (signal === "SIGKILL" || stopping) return;
+      log(`[loadtest] server ${i + 1} exited by itself (${code ?? signal}); its last output:\n${server.output().split("\n").slice(-15).join("\n")}`);
+    });
+    return server;
+  };
+  let stopping = false;
+  for (let i = 0; i < options.instances; i++) servers.push(watch(await startServerProcess({ env: serverEnv }), i));
+  const ports = servers.map((s) => new URL(s.url).port);
+  const balancer: Balancer | undefined = servers.length > 1 ? await startBalancer(ports.map(Number)) : undefined;
+  const baseUrl = balancer?.url ?? servers[0]!.url;
+  const port = ports[0]!;
 
   const t0 = performance.now();
   const now = () => (performance.now() - t0) / 1000;
@@ -105,7 +111,7 @@ async function main() {
   const observed: Observed = { redirected: new Map(), created: new Map(), mismatchedRetries: [], delivered: new Map(), kills: [] };
   const faults: FaultMark[] = [];
   let droppedBefore = 0; // counted by server incarnations that are gone
-  let droppedNow = 0;
+  const droppedNow = servers.map(() => 0);
   let restarting = false;
 
   // ----- faults on their schedule -----
@@ -115,15 +121,21 @@ async function main() {
       if (fault.kind === "dead-webhook") return void faults.push({ at: 0, label: "dead webhook (from the start)" });
       if (fault.kind === "kill-app") {
         restarting = true;
-        droppedBefore += droppedNow;
-        droppedNow = 0;
+        droppedBefore += droppedNow[0]!;
+        droppedNow[0] = 0;
         observed.kills.push(at * 1000);
-        await server.stop("SIGKILL");
+        await servers[0]!.stop("SIGKILL");
         // autocannon reconnects at once, in a tight loop, to a port nobody listens on: the running slices stop here,
         // and the slices while the server is down count what they would have sent as refused.
-        for (const instance of running) instance.stop();
+        if (!balancer) for (const instance of running) instance.stop();
         log(`[loadtest] ${at.toFixed(1)}s kill-app: server SIGKILLed, restarting on port ${port}`);
-        server = await startServerProcess({ env: { ...serverEnv, PORT: port } });
+        try {
+          servers[0] = watch(await startServerProcess({ env: { ...serverEnv, PORT: port } }), 0);
+        } catch (error) {
+          log(`[loadtest] the restart failed: ${(error as Error).message.split("\n").slice(-10).join("\n")}`);
+          restarting = false;
+          return;
+        }
         restarting = false;
         log(`[loadtest] ${now().toFixed(1)}s server ready again (${(now() - at).toFixed(1)} s after the kill)`);
         faults.push({ at, label: "kill-app", recoveryS: now() - at }); // down until the new server is ready
@@ -136,9 +148,11 @@ async function main() {
   );
 
   const scrape = setInterval(async () => {
-    if (restarting) return;
-    const n = await droppedOn(server.url);
-    if (n !== undefined && !restarting) droppedNow = n;
+    for (const [i, server] of servers.entries()) {
+      if (restarting && i === 0) continue;
+      const n = await droppedOn(server.url);
+      if (n !== undefined && !(restarting && i === 0)) droppedNow[i] = n;
+    }
   }, 1_000);
 
   // ----- traffic -----
@@ -160,7 +174,7 @@ async function main() {
         ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
         if (visitors.length < 50_000) visitors.push(ip);
       }
-      return { ...req, path: `/go/lt-${1 + pickLink()}?sub1=load`, headers: { "user-agent": bot ? BOT_AGENTS[i % BOT_AGENTS.length]! : HUMAN_AGENT(i), "x-forwarded-for": ip } };
+      return { ...req, path: `/go/l-${1 + pickLink()}?sub1=load`, headers: { "user-agent": bot ? BOT_AGENTS[i % BOT_AGENTS.length]! : HUMAN_AGENT(i), "x-forwarded-for": ip } };
     },
     onResponse: (status: number, _body: string, _context: unknown, headers: Record<string, string>) => {
       if (status !== 302) return;
@@ -216,7 +230,7 @@ async function main() {
   const running = new Set<NodeJS.EventEmitter & Promise<unknown> & { stop(): void }>();
 
   function drive(stage: Stage, rate: number, request: object): Promise<unknown> {
-    if (restarting) {
+    if (restarting && !balancer) {
       const t = now();
       for (let i = 0; i < Math.round(rate * SLICE_S); i++) recorders[stage].error(t + (i / Math.max(1, rate)), "refused (server down)");
       errorTimes.push(t);
@@ -278,9 +292,9 @@ async function main() {
   // ----- drain, then account -----
   log("[loadtest] load done: waiting for the click buffer and the webhook relay to drain…");
   await new Promise((r) => setTimeout(r, 2_000));
-  droppedNow = (await droppedOn(server.url)) ?? droppedNow;
+  for (const [i, server] of servers.entries()) droppedNow[i] = (await droppedOn(server.url)) ?? droppedNow[i]!;
   clearInterval(scrape);
-  const { rows: eventRows } = await admin.query<{ id: string }>(`SELECT id FROM outbox_events WHERE "merchantId" = 'm-load'`);
+  const { rows: eventRows } = await admin.query<{ id: string }>(`SELECT id FROM outbox_events WHERE "merchantId" = 'm-bench'`);
   const deliveredIds = () => new Set(healthy.requests.filter((r) => r.verified).map((r) => r.headers["webhook-id"]!));
   for (let waited = 0; waited < 60_000; waited += 500) {
     const got = deliveredIds();
@@ -299,14 +313,14 @@ async function main() {
     for (const row of rows) clickIds.add(row.id);
   }
   const conversions = new Map<string, string[]>();
-  for (const row of (await admin.query<{ txnId: string; id: string }>(`SELECT "txnId", id FROM conversions WHERE "merchantId" = 'm-load'`)).rows) {
+  for (const row of (await admin.query<{ txnId: string; id: string }>(`SELECT "txnId", id FROM conversions WHERE "merchantId" = 'm-bench'`)).rows) {
     conversions.set(row.txnId, [...(conversions.get(row.txnId) ?? []), row.id]);
   }
   const commissions = new Map<string, number>();
-  for (const row of (await admin.query<{ conversionId: string; n: number }>(`SELECT "conversionId", count(*)::int AS n FROM commissions WHERE "offerId" = 'o-load' AND kind = 'COMMISSION' GROUP BY 1`)).rows) {
+  for (const row of (await admin.query<{ conversionId: string; n: number }>(`SELECT "conversionId", count(*)::int AS n FROM commissions WHERE "offerId" = 'o-bench' AND kind = 'COMMISSION' GROUP BY 1`)).rows) {
     commissions.set(row.conversionId, row.n);
   }
-  const stored: Stored = { clickIds, droppedCounted: droppedBefore + droppedNow, conversions, commissions, outboxEventIds: eventRows.map((r) => r.id) };
+  const stored: Stored = { clickIds, droppedCounted: droppedBefore + droppedNow.reduce((a, b) => a + b, 0), conversions, commissions, outboxEventIds: eventRows.map((r) => r.id) };
   const accounting = account(observed, stored);
 
   for (const fault of faults.filter((f) => f.label === "kill-db-backend")) {
@@ -333,7 +347,9 @@ async function main() {
     pass: thresholds.every((t) => t.ok),
   };
 
-  await server.stop("SIGTERM");
+  stopping = true;
+  for (const server of servers) await server.stop("SIGTERM");
+  await balancer?.close();
   await healthy.close();
   await dead?.close();
   await admin.end();
@@ -343,6 +359,7 @@ async function main() {
   writeFileSync(path.join(options.out, "report.json"), JSON.stringify(report, null, 2));
   writeFileSync(path.join(options.out, "report.html"), renderHtml(report));
   const a = accounting;
+  if (balancer) log(`[loadtest] ${servers.length} instances behind the balancer; connections given to each: ${balancer.given.join(", ")}`);
   console.log(`\n[loadtest] ${durationS.toFixed(0)} s; report: ${path.join(options.out, "report.html")} (and report.json)`);
   for (const stage of ["go", "postback"] as const) {
     const t = totals[stage];

@@ -19,6 +19,8 @@ export interface Options {
   rampShare: number;
   faults: Fault[];
   links: number;
+  /** App servers on the one database, behind a local balancer when more than one. */
+  instances: number;
   botShare: number;
   /** Share of clicks from a visitor (IP) that clicked the same link before. */
   repeatShare: number;
@@ -38,6 +40,7 @@ export const DEFAULTS: Options = {
   rampShare: 0.2,
   faults: [],
   links: 200,
+  instances: 1,
   botShare: 0.1,
   repeatShare: 0.15,
   duplicateShare: 0.1,
@@ -91,6 +94,7 @@ export function parseOptions(argv: string[]): Options {
       case "--ramp": options.rampShare = Math.min(0.5, number(0)); break;
       case "--fault": options.faults.push(parseFault(value())); break;
       case "--links": options.links = number(1); break;
+      case "--instances": options.instances = Math.floor(number(1)); break;
       case "--max-p95-go": options.maxP95GoMs = parseMs(value()); break;
       case "--max-p95-postback": options.maxP95PostbackMs = parseMs(value()); break;
       case "--max-lost": options.maxLost = number(0); break;
