@@ -21,6 +21,12 @@ export interface CompactResult {
 /** One round: fold every delta (and, with `prune`, delete rollup rows past their retention). */
 export async function compactRollups(pool: pg.Pool = getPool(), { prune = false, now = new Date() } = {}): Promise<CompactResult> {
   const client = await pool.connect();
+  // The pool stops listening to a client while it is checked out: a backend that dies between two statements
+  // (pg_terminate_backend, a database restart) would otherwise be an unhandled 'error' event, a crash of the server.
+  // The failing statement reports it; the broken connection is then discarded, not handed back.
+  let failure: Error | undefined;
+  const onClientError = (error: Error) => void (failure ??= error);
+  client.on("error", onClientError);
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS locked", [COMPACT_LOCK]);
@@ -42,7 +48,8 @@ export async function compactRollups(pool: pg.Pool = getPool(), { prune = false,
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
-    client.release();
+    client.off("error", onClientError);
+    client.release(failure);
   }
 }
 
