@@ -4,6 +4,7 @@
 // before, during and after it. Reads never depend on it running: it only keeps the delta tables small.
 import type pg from "pg";
 import { getPool } from "../db";
+import { checkOut } from "../db/checked-out";
 import { env } from "../env";
 import { onShutdown } from "../lifecycle";
 import { ROLLUPS, compactSql } from "./rollups";
@@ -20,13 +21,7 @@ export interface CompactResult {
 
 /** One round: fold every delta (and, with `prune`, delete rollup rows past their retention). */
 export async function compactRollups(pool: pg.Pool = getPool(), { prune = false, now = new Date() } = {}): Promise<CompactResult> {
-  const client = await pool.connect();
-  // The pool stops listening to a client while it is checked out: a backend that dies between two statements
-  // (pg_terminate_backend, a database restart) would otherwise be an unhandled 'error' event, a crash of the server.
-  // The failing statement reports it; the broken connection is then discarded, not handed back.
-  let failure: Error | undefined;
-  const onClientError = (error: Error) => void (failure ??= error);
-  client.on("error", onClientError);
+  const { client, release } = await checkOut(pool); // a backend dying meanwhile fails the round, not the process
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS locked", [COMPACT_LOCK]);
@@ -48,8 +43,7 @@ export async function compactRollups(pool: pg.Pool = getPool(), { prune = false,
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
-    client.off("error", onClientError);
-    client.release(failure);
+    release();
   }
 }
 

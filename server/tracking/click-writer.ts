@@ -7,6 +7,7 @@
 // DO NOTHING instead: a retry is always harmless.
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { checkOut } from "../db/checked-out";
 import type { ClickWriter } from "./click-sink";
 import type { ClickRecord } from "./redirect";
 
@@ -76,7 +77,7 @@ function monthPartitions(pool: pg.Pool) {
 }
 
 async function copyRows(pool: pg.Pool, groups: { table: string; rows: readonly ClickRecord[] }[], timeoutMs: number): Promise<void> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool); // a backend dying mid-COPY fails the batch, not the process
   let failure: Error | undefined;
   try {
     // Two months' rows commit together: a retried batch must be all stored or none.
@@ -97,7 +98,7 @@ async function copyRows(pool: pg.Pool, groups: { table: string; rows: readonly C
     throw error;
   } finally {
     // A connection whose COPY failed may be mid-protocol: it is closed rather than reused (and a transaction with it).
-    client.release(failure);
+    release(failure);
   }
 }
 
