@@ -20,6 +20,7 @@ import pg from "pg";
 import { ensureLocalSecrets } from "../server/local-secrets";
 import { startServerProcess } from "../server/testing/server-process";
 import { cpuSeconds, postgresSeconds } from "./lib/cpu";
+import { programSql } from "./lib/program";
 import { benchDatabase, machine, stamp, writeSection } from "./lib/report";
 
 const SUBSCRIBERS = (process.env.BENCH_SUBSCRIBERS ?? "0,10,100").split(",").map(Number);
@@ -45,15 +46,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function seed(url: string, hash: string, prefix: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(`
-    INSERT INTO merchants (id, name, "postbackTokenHash", "postbackTokenPrefix", "defaultCurrency")
-      VALUES ('m-bench', 'Bench shop', '${hash}', '${prefix}', 'EUR');
-    INSERT INTO offers (id, "merchantId", name, "payoutModel", "revshareBps", currency, "holdingPeriodDays")
-      VALUES ('o-bench', 'm-bench', 'Bench offer', 'REVSHARE', 1500, 'EUR', 30);
-    INSERT INTO affiliates (id, name, email, "payoutMethod", currency)
-      SELECT 'a-' || i, 'Affiliate ' || i, 'a' || i || '@bench.test', 'PAYPAL', 'EUR' FROM generate_series(1, ${AFFILIATES}) AS i;
-    INSERT INTO links (slug, "affiliateId", "offerId", "destinationUrl", "updatedAt")
-      SELECT 'l-' || i, 'a-' || i, 'o-bench', 'https://shop.example/?a=' || i, now() FROM generate_series(1, ${AFFILIATES}) AS i;
+  await client.query(`${programSql({ tokenHash: hash, tokenPrefix: prefix, affiliates: AFFILIATES })}
     INSERT INTO users (id, email, name, "passwordHash", role, "affiliateId")
       SELECT 'u-a-' || i, 'u' || i || '@bench.test', 'Affiliate user ' || i, 'x', 'AFFILIATE', 'a-' || i FROM generate_series(1, ${AFFILIATES}) AS i;
     INSERT INTO users (id, email, name, "passwordHash", role)

@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import pg from "pg";
 import { cpuSeconds, postgresSeconds } from "./lib/cpu";
+import { programSql } from "./lib/program";
 import { benchDatabase, machine, stamp, writeSection } from "./lib/report";
 import { startServerProcess } from "../server/testing/server-process";
 import { ensureLocalSecrets } from "../server/local-secrets";
@@ -57,16 +58,8 @@ function plan(count: number): Kind[] {
 async function seed(url: string, hash: string, prefix: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(`
-    INSERT INTO merchants (id, name, "postbackTokenHash", "postbackTokenPrefix", "defaultCurrency")
-      VALUES ('m-bench', 'Bench shop', '${hash}', '${prefix}', 'EUR');
-    INSERT INTO offers (id, "merchantId", name, "payoutModel", "revshareBps", currency, "holdingPeriodDays")
-      VALUES ('o-bench', 'm-bench', 'Bench offer', 'REVSHARE', 1500, 'EUR', 30);
-    INSERT INTO commission_tiers (id, "offerId", "minConversions", "revshareBps") VALUES ('t-bench', 'o-bench', 100, 2000);
-    INSERT INTO affiliates (id, name, email, "payoutMethod", currency)
-      SELECT 'a-' || i, 'Affiliate ' || i, 'a' || i || '@bench.test', 'PAYPAL', 'EUR' FROM generate_series(1, ${AFFILIATES}) AS i;
-    INSERT INTO links (slug, "affiliateId", "offerId", "destinationUrl", "updatedAt")
-      SELECT 'l-' || i, 'a-' || i, 'o-bench', 'https://shop.example/?a=' || i, now() FROM generate_series(1, ${AFFILIATES}) AS i;`);
+  await client.query(`${programSql({ tokenHash: hash, tokenPrefix: prefix, affiliates: AFFILIATES })}
+    INSERT INTO commission_tiers (id, "offerId", "minConversions", "revshareBps") VALUES ('t-bench', 'o-bench', 100, 2000);`);
   const { rows } = await client.query<{ id: number }>("SELECT id FROM links ORDER BY id");
   await client.end();
   return rows.map((r) => r.id);

@@ -1,13 +1,15 @@
 // The test run behind `npm test`: a real PostgreSQL (embedded in .data/pg-test when DATABASE_URL is unset), a fresh
 // database per suite so demo data is never touched, then
 //   1. vitest: unit and integration tests against the test database;
-//   2. Playwright: a production build served by our server on a seeded database, driven in Debian's Chromium.
+//   2. Playwright: a production build served by our server on a seeded database, driven in Debian's Chromium
+//      (installed first when missing and we may: scripts/chromium.ts).
 // Flags: --unit or --e2e to run one suite; anything else is passed to vitest (file filters), or with --e2e to
-// Playwright (spec filters: `npm test -- --e2e offers`).
+// Playwright (spec filters: `npm test -- --e2e offers.spec`).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ensureBuild } from "../server/build";
+import { ensureChromium } from "./chromium";
 import { type LocalPostgres, dropDatabase, ensureDatabase, startLocalPostgres, withDatabase } from "../server/db/local-postgres";
 import { migrate } from "../server/db/migrate";
 import { ensureLocalSecrets } from "../server/local-secrets";
@@ -16,7 +18,6 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const only = args.includes("--unit") ? "unit" : args.includes("--e2e") ? "e2e" : "all";
 const vitestArgs = args.filter((a) => !a.startsWith("--"));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** This run's reports and artifacts: separate per run, so concurrent runs never delete each other's files. */
 const RESULTS = path.join(ROOT, "test-results", `run-${process.pid}`);
 
@@ -88,8 +89,8 @@ async function waitForHealth(baseUrl: string, server: ChildProcess, timeoutMs = 
 }
 
 async function e2eSuite(adminUrl: string): Promise<boolean> {
-  if (!existsSync(CHROMIUM)) {
-    console.error(`[test] Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  const chromium = await ensureChromium();
+  if (!chromium) {
     total.failed += 1;
     return false;
   }
@@ -110,7 +111,7 @@ async function e2eSuite(adminUrl: string): Promise<boolean> {
     rmSync(report, { force: true });
     const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...(only === "e2e" ? vitestArgs : [])], {
       BASE_URL: baseUrl,
-      CHROMIUM_PATH: CHROMIUM,
+      CHROMIUM_PATH: chromium,
       PLAYWRIGHT_JSON_OUTPUT_NAME: report,
       PLAYWRIGHT_OUTPUT_DIR: path.join(RESULTS, "playwright"),
       DATABASE_URL: url,

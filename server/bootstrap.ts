@@ -1,5 +1,6 @@
 // What every entry point (npm start, npm test, db:migrate, db:seed, the worker) does before the app runs:
 // find or start the database, make local secrets, and apply migrations.
+import path from "node:path";
 import { type LocalPostgres, ensureDatabase, startLocalPostgres } from "./db/local-postgres";
 import { migrate } from "./db/migrate";
 import { type Env, env } from "./env";
@@ -28,11 +29,11 @@ export interface Bootstrapped {
  * a production deployment must provide its own, and server/env.ts refuses to start without them — checked before
  * migrating (`checkAppEnv: false` for the migration command alone, which needs only DATABASE_URL).
  */
-export async function bootstrap({ cluster = "pg", log = console.log, runMigrations = true, checkAppEnv = true } = {}): Promise<Bootstrapped> {
+export async function bootstrap({ cluster = process.env.EMBEDDED_PG_DIR || "pg", log = console.log, runMigrations = true, checkAppEnv = true } = {}): Promise<Bootstrapped> {
   let localPostgres: LocalPostgres | undefined;
   if (!process.env.DATABASE_URL) {
-    log(`[db] DATABASE_URL is not set: starting the embedded PostgreSQL in .data/${cluster}`);
-    localPostgres = await startLocalPostgres(cluster);
+    log(`[db] DATABASE_URL is not set: starting the embedded PostgreSQL in ${path.isAbsolute(cluster) ? cluster : `.data/${cluster}`}`);
+    localPostgres = await startLocalPostgres(cluster, () => {}, log);
     await ensureDatabase(localPostgres.url("postgres"), LOCAL_DATABASE);
     process.env.DATABASE_URL = localPostgres.url(LOCAL_DATABASE);
   }

@@ -20,6 +20,7 @@
 // here can deadlock with a refund.
 import type pg from "pg";
 import { getPool } from "../db";
+import { checkOut } from "../db/checked-out";
 import { inTransaction } from "../conversions/transitions";
 import { WAKE_RELAYS_SQL } from "../webhooks/wake";
 import { CLAIMED, IN_FLIGHT, OPEN_FLAG } from "./claim";
@@ -30,11 +31,11 @@ export { PayoutError, PayoutError as PayoutRunError } from "./errors";
 type Pool = Pick<pg.Pool, "connect" | "query">;
 
 async function withTx<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool); // a backend dying mid-transaction fails the work, not the process
   try {
     return await inTransaction(client, () => work(client));
   } finally {
-    client.release();
+    release();
   }
 }
 

@@ -4,6 +4,7 @@
 // before, during and after it. Reads never depend on it running: it only keeps the delta tables small.
 import type pg from "pg";
 import { getPool } from "../db";
+import { checkOut } from "../db/checked-out";
 import { env } from "../env";
 import { onShutdown } from "../lifecycle";
 import { ROLLUPS, compactSql } from "./rollups";
@@ -20,7 +21,7 @@ export interface CompactResult {
 
 /** One round: fold every delta (and, with `prune`, delete rollup rows past their retention). */
 export async function compactRollups(pool: pg.Pool = getPool(), { prune = false, now = new Date() } = {}): Promise<CompactResult> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool); // a backend dying meanwhile fails the round, not the process
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS locked", [COMPACT_LOCK]);
@@ -42,7 +43,7 @@ export async function compactRollups(pool: pg.Pool = getPool(), { prune = false,
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
-    client.release();
+    release();
   }
 }
 

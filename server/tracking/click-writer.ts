@@ -8,6 +8,7 @@
 // DO NOTHING instead: a retry is always harmless.
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { checkOut } from "../db/checked-out";
 import type { ClickWriter } from "./click-sink";
 import type { ClickRecord } from "./redirect";
 
@@ -85,7 +86,7 @@ interface Group {
 }
 
 async function copyRows(pool: pg.Pool, groups: Group[], timeoutMs: number): Promise<void> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool); // a backend dying mid-COPY fails the batch, not the process
   let failure: Error | undefined;
   try {
     // The rows and their rollup deltas commit together (and two months' rows too: a retried batch must be all
@@ -109,7 +110,7 @@ async function copyRows(pool: pg.Pool, groups: Group[], timeoutMs: number): Prom
     throw error;
   } finally {
     // A connection whose COPY failed may be mid-protocol: it is closed rather than reused (and a transaction with it).
-    client.release(failure);
+    release(failure);
   }
 }
 
