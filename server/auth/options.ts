@@ -11,6 +11,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
 import { env } from "../env";
+import { recordSignIn } from "../accounts/users";
 import { recordSignInIp } from "../fraud/identities";
 import { clientIpOfHeaders } from "../http/client-ip";
 import { ACCOUNT_SUSPENDED } from "./errors";
@@ -27,13 +28,14 @@ let decoyHash: Promise<string> | undefined;
  * right password gets an Error(ACCOUNT_SUSPENDED), which next-auth hands to the sign-in form. An affiliate's
  * sign-in IP is recorded for the fraud checks (self-referral); a failure to record it never fails the sign-in.
  */
-export async function authenticate(email: unknown, password: unknown, ip: string | null = null): Promise<SessionUser | null> {
+export async function authenticate(email: unknown, password: unknown, ip: string | null = null, userAgent: string | null = null): Promise<SessionUser | null> {
   const parsed = credentialsSchema.safeParse({ email, password });
   if (!parsed.success) return null;
   const user = await db.user.findUnique({ where: { email: parsed.data.email }, include: { affiliate: { select: { active: true } } } });
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await (decoyHash ??= hashPassword("decoy"))));
   if (!user || !ok) return null;
   if (user.affiliate && !user.affiliate.active) throw new Error(ACCOUNT_SUSPENDED);
+  await recordSignIn(db, user.id, ip, userAgent).catch((error) => console.error("[auth] sign-in not recorded:", (error as Error).message));
   if (user.affiliateId) await recordSignInIp(user.affiliateId, ip).catch((error) => console.error("[auth] sign-in IP not recorded:", (error as Error).message));
   return toSessionUser(user);
 }
@@ -52,6 +54,11 @@ export async function refreshToken(token: JWT): Promise<JWT | Record<string, nev
   if (!row || row.affiliateActive === false) return {};
   if (row.sessionsRevokedAt && (token.signedInAt ?? 0) <= row.sessionsRevokedAt.getTime()) return {};
   return { ...token, ...toSessionUser(row) };
+}
+
+function userAgentOf(headers: Record<string, unknown> | undefined): string | null {
+  const value = headers?.["user-agent"];
+  return typeof value === "string" ? value : null;
 }
 
 type UserLike = Omit<SessionUser, "email" | "name"> & { email?: string | null; name?: string | null };
@@ -73,7 +80,8 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: (credentials, req) => authenticate(credentials?.email, credentials?.password, clientIpOfHeaders(req?.headers, env().TRUST_PROXY)),
+        authorize: (credentials, req) =>
+          authenticate(credentials?.email, credentials?.password, clientIpOfHeaders(req?.headers, env().TRUST_PROXY), userAgentOf(req?.headers)),
       }),
     ],
     callbacks: {
