@@ -2,7 +2,8 @@
 // database per suite so demo data is never touched, then
 //   1. vitest: unit and integration tests against the test database;
 //   2. Playwright: a production build served by our server on a seeded database, driven in Debian's Chromium.
-// Flags: --unit or --e2e to run one suite; anything else is passed to vitest (file filters).
+// Flags: --unit or --e2e to run one suite; Playwright spec files (e2e/x.spec.ts) go to Playwright, anything else is
+// passed to vitest (file filters).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -14,7 +15,8 @@ import { ensureLocalSecrets } from "../server/local-secrets";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const only = args.includes("--unit") ? "unit" : args.includes("--e2e") ? "e2e" : "all";
-const vitestArgs = args.filter((a) => !a.startsWith("--"));
+const specArgs = args.filter((a) => a.endsWith(".spec.ts"));
+const vitestArgs = args.filter((a) => !a.startsWith("--") && !a.endsWith(".spec.ts"));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** This run's reports and artifacts: separate per run, so concurrent runs never delete each other's files. */
 const RESULTS = path.join(ROOT, "test-results", `run-${process.pid}`);
@@ -107,7 +109,7 @@ async function e2eSuite(adminUrl: string): Promise<boolean> {
     await waitForHealth(baseUrl, server);
     const report = path.join(RESULTS, "playwright.json");
     rmSync(report, { force: true });
-    const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test"], {
+    const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...specArgs], {
       BASE_URL: baseUrl,
       CHROMIUM_PATH: CHROMIUM,
       PLAYWRIGHT_JSON_OUTPUT_NAME: report,

@@ -5,7 +5,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { useTRPC } from "~/components/trpc/client";
-import { FormMessage } from "~/components/ui/form";
 import { Card, EmptyState } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
@@ -41,6 +40,7 @@ export function AccountSettings({ email }: { email: string }) {
           submitLabel="Change password"
           pendingLabel="Changing…"
           pending={change.isPending}
+          done={message}
           onValid={(v) => {
             setMessage(null);
             change.mutate(v);
@@ -50,11 +50,6 @@ export function AccountSettings({ email }: { email: string }) {
           <TextField form={form} name="newPassword" label="New password" type="password" autoComplete="new-password" hint={`At least ${PASSWORD_MIN} characters`} />
           <TextField form={form} name="confirm" label="Repeat the new password" type="password" autoComplete="new-password" />
         </SchemaForm>
-        {message && (
-          <div className="mt-4">
-            <FormMessage tone="ok">{message}</FormMessage>
-          </div>
-        )}
       </Card>
       <QueryState query={signIns}>
         {(rows) => (

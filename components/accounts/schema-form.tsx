@@ -78,6 +78,7 @@ export function SchemaForm<V extends Values>({
   pendingLabel,
   pending,
   onValid,
+  done,
   children,
 }: {
   form: Form<V>;
@@ -86,6 +87,8 @@ export function SchemaForm<V extends Values>({
   pendingLabel: string;
   pending: boolean;
   onValid: (values: V) => void;
+  /** What the last submit did (shown under the button). */
+  done?: string | null;
   children: ReactNode;
 }) {
   const submit = (e: FormEvent) => {
@@ -98,6 +101,7 @@ export function SchemaForm<V extends Values>({
       {children}
       {form.formError && <FormMessage tone="error">{form.formError}</FormMessage>}
       <SubmitButton pending={pending} label={submitLabel} pendingLabel={pendingLabel} />
+      {done && <FormMessage tone="ok">{done}</FormMessage>}
     </form>
   );
 }

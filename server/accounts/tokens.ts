@@ -45,7 +45,7 @@ export async function sendLink(to: string, name: string, link: { url: string; ex
 }
 
 /** Whom a link is for (the set-password page greets them), or why it cannot be used. */
-export async function describeToken(db: Db, token: string, now = new Date()) {
+export async function describeToken(db: Pick<Db, "accessToken">, token: string, now = new Date()) {
   const row = await db.accessToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { usedAt: true, expiresAt: true, purpose: true, user: { select: { email: true, name: true } } } });
   if (!row) return { valid: false as const, reason: "This link is not valid. Ask your program manager for a new one." };
   if (row.usedAt) return { valid: false as const, reason: "This link was already used. Sign in, or ask your program manager for a new one." };
@@ -65,7 +65,7 @@ export async function consumeToken(db: Db, token: string, password: string, now 
       UPDATE access_tokens SET "usedAt" = ${now} WHERE "tokenHash" = ${hashToken(token)} AND "usedAt" IS NULL AND "expiresAt" > ${now}
       RETURNING "userId"`;
     if (!used) {
-      const why = await describeToken(tx as unknown as Db, token, now);
+      const why = await describeToken(tx, token, now);
       throw new AccountError("invalid", why.valid ? "This link cannot be used now; try again." : why.reason, "token");
     }
     const user = await tx.user.update({ where: { id: used.userId }, data: { passwordHash, passwordSet: true, sessionsRevokedAt: now }, select: { id: true, email: true } });

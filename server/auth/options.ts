@@ -3,8 +3,10 @@
 // A session is only as good as the account behind it: every session read re-reads the user (one primary-key
 // query), so a deleted user or a suspended affiliate is signed out at their next request, and a changed role or
 // name applies at once. A suspension also revokes the sessions signed in before it (users.sessionsRevokedAt), so
-// reactivating the account does not bring them back: the affiliate signs in again. (Server components cannot
-// rewrite the cookie, so caching the check in the token would not save the read.)
+// reactivating the account does not bring them back: the affiliate signs in again. A password change, a password set
+// through a one-time link and a manager's access reset revoke them the same way (server/accounts). Each successful
+// sign-in is recorded (sign_ins: the user's recent sign-ins). (Server components cannot rewrite the cookie, so
+// caching the check in the token would not save the read.)
 import type { NextAuthOptions } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";

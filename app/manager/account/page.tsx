@@ -1,15 +1,7 @@
-import { AccountSettings } from "~/components/accounts/account-settings";
-import { PageHeader } from "~/components/ui/page";
-import { requireRole } from "~/server/auth/session";
+import { AccountPage, accountMetadata } from "~/components/accounts/account-page";
 
-export const metadata = { title: "Account · Affiliate platform" };
+export const metadata = accountMetadata;
 
-export default async function ManagerAccountPage() {
-  const session = await requireRole("MANAGER");
-  return (
-    <>
-      <PageHeader title="Account" description="Your password and where you signed in from." />
-      <AccountSettings email={session.user.email} />
-    </>
-  );
+export default function Page() {
+  return <AccountPage role="MANAGER" />;
 }

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { SchemaForm, TextField, useSchemaForm } from "~/components/accounts/schema-form";
 import { useTRPC } from "~/components/trpc/client";
-import { FormMessage, LabeledInput, inputClass } from "~/components/ui/form";
+import { LabeledInput, inputClass } from "~/components/ui/form";
 import { Badge, Card, EmptyState } from "~/components/ui/page";
 import { QueryState } from "~/components/ui/query-state";
 import { DataTable } from "~/components/ui/table";
@@ -40,6 +40,7 @@ export function OfferRequests() {
           submitLabel="Request link"
           pendingLabel="Requesting…"
           pending={create.isPending}
+          done={message}
           onValid={(v) => {
             setMessage(null);
             create.mutate(v);
@@ -60,11 +61,6 @@ export function OfferRequests() {
           <TextField form={form} name="destinationUrl" label="Destination URL" hint="The merchant's page your visitors should land on (https://…)" />
           <TextField form={form} name="note" label="Note for the manager (optional)" />
         </SchemaForm>
-        {message && (
-          <div className="mt-4">
-            <FormMessage tone="ok">{message}</FormMessage>
-          </div>
-        )}
       </Card>
       <QueryState query={mine}>
         {(rows) => (
