@@ -3,8 +3,8 @@
 //   1. vitest: unit and integration tests against the test database;
 //   2. Playwright: a production build served by our server on a seeded database, driven in Debian's Chromium
 //      (installed first when missing and we may: scripts/chromium.ts).
-// Flags: --unit or --e2e to run one suite; anything else is passed to vitest (file filters), or with --e2e to
-// Playwright (spec filters: `npm test -- --e2e offers.spec`).
+// Flags: --unit or --e2e to run one suite; Playwright spec files (e2e/x.spec.ts) go to Playwright, anything else is
+// passed to vitest (file filters), or with --e2e to Playwright too (`npm test -- --e2e offers.spec`).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -17,7 +17,8 @@ import { ensureLocalSecrets } from "../server/local-secrets";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const only = args.includes("--unit") ? "unit" : args.includes("--e2e") ? "e2e" : "all";
-const vitestArgs = args.filter((a) => !a.startsWith("--"));
+const specArgs = args.filter((a) => a.endsWith(".spec.ts"));
+const vitestArgs = args.filter((a) => !a.startsWith("--") && !a.endsWith(".spec.ts"));
 /** This run's reports and artifacts: separate per run, so concurrent runs never delete each other's files. */
 const RESULTS = path.join(ROOT, "test-results", `run-${process.pid}`);
 
@@ -109,7 +110,7 @@ async function e2eSuite(adminUrl: string): Promise<boolean> {
     await waitForHealth(baseUrl, server);
     const report = path.join(RESULTS, "playwright.json");
     rmSync(report, { force: true });
-    const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...(only === "e2e" ? vitestArgs : [])], {
+    const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...specArgs, ...(only === "e2e" ? vitestArgs : [])], {
       BASE_URL: baseUrl,
       CHROMIUM_PATH: chromium,
       PLAYWRIGHT_JSON_OUTPUT_NAME: report,

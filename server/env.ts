@@ -74,6 +74,9 @@ const schema = z.object({
    * production (never a production DATABASE_URL: the demo logins and postback token are public); "1" always; "0" never.
    */
   SEED: z.enum(["auto", "0", "1"]).default("auto"),
+  /** SMTP transport for one-time links (smtp://user:pass@host:587; smtps:// for TLS). Unset: no mail is sent. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL" }).optional(),
+  MAIL_FROM: z.string().default("Affiliate program <no-reply@localhost>"),
   /** When set, GET /metrics needs `Authorization: Bearer <token>` (scrapers from outside the private network). */
   METRICS_TOKEN: z.string().min(16, { error: "METRICS_TOKEN must be at least 16 characters" }).optional(),
 });

@@ -22,6 +22,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="text-sm text-slate-500">Tracking, attribution and payouts</p>
         </div>
         <SignInForm initialError={error ? (signInMessage(error) ?? "Sign-in failed. Check your email and password.") : undefined} demo={demo} />
+        <p className="mt-6 text-center text-sm text-slate-500">
+          Want to promote our offers?{" "}
+          <a href="/join" className="font-medium text-indigo-700 hover:underline">
+            Apply to join the program
+          </a>
+        </p>
       </div>
     </main>
   );

@@ -2,7 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { signInMessage } from "~/server/auth/errors";
+import { WRONG_CREDENTIALS_MESSAGE, signInMessage } from "~/server/auth/errors";
 
 interface Props {
   initialError?: string;
@@ -23,7 +23,7 @@ export function SignInForm({ initialError, demo }: Props) {
     const result = await signIn("credentials", { email, password, redirect: false });
     if (!result?.ok) {
       setPending(false);
-      setError(!result || result.error === "CredentialsSignin" ? "Wrong email or password." : (signInMessage(result.error) ?? "Sign-in failed; try again."));
+      setError(!result || result.error === "CredentialsSignin" ? WRONG_CREDENTIALS_MESSAGE : (signInMessage(result.error) ?? "Sign-in failed; try again."));
       return;
     }
     // "/" sends each role to its own home.

@@ -1,7 +1,9 @@
 // The app's API: one line per router (each in server/api/routers/). Add yours below, keep one per line.
+import { accountsRouter } from "./routers/accounts";
 import { affiliateRouter } from "./routers/affiliate";
 import { conversionsRouter } from "./routers/conversions";
 import { fraudRouter } from "./routers/fraud";
+import { linkRequestsRouter } from "./routers/link-requests";
 import { linksRouter } from "./routers/links";
 import { liveRouter } from "./routers/live";
 import { managerRouter } from "./routers/manager";
@@ -15,9 +17,11 @@ import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  accounts: accountsRouter,
   affiliate: affiliateRouter,
   conversions: conversionsRouter,
   fraud: fraudRouter,
+  linkRequests: linkRequestsRouter,
   links: linksRouter,
   live: liveRouter,
   manager: managerRouter,

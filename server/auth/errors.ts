@@ -5,6 +5,10 @@ export const ACCOUNT_SUSPENDED = "AccountSuspended";
 /** Refused by the sign-in limits (server/auth/throttle.ts): sent as "TooManyAttempts:<minutes>". */
 export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
 
+/** Wrong email or password (deliberately not saying which: no account enumeration). */
+export const WRONG_CREDENTIALS_MESSAGE =
+  "Wrong email or password. A new account, or one whose access a manager reset, needs its password set first through the link you were sent.";
+
 export const SIGN_IN_MESSAGES: Record<string, string> = {
   [ACCOUNT_SUSPENDED]: "This affiliate account is suspended. Contact the program's manager.",
 };

@@ -3,14 +3,17 @@
 // A session is only as good as the account behind it: every session read re-reads the user (one primary-key
 // query), so a deleted user or a suspended affiliate is signed out at their next request, and a changed role or
 // name applies at once. A suspension also revokes the sessions signed in before it (users.sessionsRevokedAt), so
-// reactivating the account does not bring them back: the affiliate signs in again. (Server components cannot
-// rewrite the cookie, so caching the check in the token would not save the read.)
+// reactivating the account does not bring them back: the affiliate signs in again. A password change, a password set
+// through a one-time link and a manager's access reset revoke them the same way (server/accounts). Each successful
+// sign-in is recorded (sign_ins: the user's recent sign-ins). (Server components cannot rewrite the cookie, so
+// caching the check in the token would not save the read.)
 import type { NextAuthOptions } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
 import { env } from "../env";
+import { recordSignIn } from "../accounts/users";
 import { recordSignInIp } from "../fraud/identities";
 import { clientIpOfHeaders } from "../http/client-ip";
 import { ACCOUNT_SUSPENDED } from "./errors";
@@ -29,7 +32,13 @@ let decoyHash: Promise<string> | undefined;
  * refused by the limits (SignInLocked, throttle.ts). An affiliate's
  * sign-in IP is recorded for the fraud checks (self-referral); a failure to record it never fails the sign-in.
  */
-export async function authenticate(email: unknown, password: unknown, ip: string | null = null, throttle: SignInThrottle | null = signInThrottle()): Promise<SessionUser | null> {
+export async function authenticate(
+  email: unknown,
+  password: unknown,
+  ip: string | null = null,
+  userAgent: string | null = null,
+  throttle: SignInThrottle | null = signInThrottle(),
+): Promise<SessionUser | null> {
   const parsed = credentialsSchema.safeParse({ email, password });
   if (!parsed.success) return null;
   await throttle?.before(parsed.data.email, ip); // throws SignInLocked while locked; waits the progressive delay
@@ -41,6 +50,7 @@ export async function authenticate(email: unknown, password: unknown, ip: string
   }
   await throttle?.succeeded(parsed.data.email);
   if (user.affiliate && !user.affiliate.active) throw new Error(ACCOUNT_SUSPENDED);
+  await recordSignIn(db, user.id, ip, userAgent).catch((error) => console.error("[auth] sign-in not recorded:", (error as Error).message));
   if (user.affiliateId) await recordSignInIp(user.affiliateId, ip).catch((error) => console.error("[auth] sign-in IP not recorded:", (error as Error).message));
   return toSessionUser(user);
 }
@@ -59,6 +69,11 @@ export async function refreshToken(token: JWT): Promise<JWT | Record<string, nev
   if (!row || row.affiliateActive === false) return {};
   if (row.sessionsRevokedAt && (token.signedInAt ?? 0) <= row.sessionsRevokedAt.getTime()) return {};
   return { ...token, ...toSessionUser(row) };
+}
+
+function userAgentOf(headers: Record<string, unknown> | undefined): string | null {
+  const value = headers?.["user-agent"];
+  return typeof value === "string" ? value : null;
 }
 
 type UserLike = Omit<SessionUser, "email" | "name"> & { email?: string | null; name?: string | null };
@@ -80,7 +95,8 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: (credentials, req) => authenticate(credentials?.email, credentials?.password, clientIpOfHeaders(req?.headers, env().TRUST_PROXY)),
+        authorize: (credentials, req) =>
+          authenticate(credentials?.email, credentials?.password, clientIpOfHeaders(req?.headers, env().TRUST_PROXY), userAgentOf(req?.headers)),
       }),
     ],
     callbacks: {

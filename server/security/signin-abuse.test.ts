@@ -23,7 +23,7 @@ function throttle(limits: Partial<ConstructorParameters<typeof SignInThrottle>[0
 /** The outcome of one attempt: the user's id, null for wrong credentials, or the lock's error code. */
 async function attempt(email: string, password: string, ip: string, t: SignInThrottle) {
   try {
-    return (await authenticate(email, password, ip, t))?.id ?? null;
+    return (await authenticate(email, password, ip, null, t))?.id ?? null;
   } catch (error) {
     if (error instanceof SignInLocked) return error.message;
     throw error;

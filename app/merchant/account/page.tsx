@@ -1,0 +1,7 @@
+import { AccountPage, accountMetadata } from "~/components/accounts/account-page";
+
+export const metadata = accountMetadata;
+
+export default function Page() {
+  return <AccountPage role="MERCHANT" />;
+}
