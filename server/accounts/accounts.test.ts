@@ -230,4 +230,16 @@ describe("link requests", () => {
     expect(await refusal(api.linkRequests.approve({ requestId: rejected.id }))).toMatchObject({ code: "CONFLICT" });
     expect(await db.auditLog.count({ where: { entityType: "link_request", entityId: { in: [request.id, rejected.id] } } })).toBe(2);
   });
+
+  it("a link to an offer open to affiliates is created as it is asked for, audited with no actor", async () => {
+    const affiliate = await createAffiliate();
+    const offer = await createOffer();
+    await db.offer.update({ where: { id: offer.id }, data: { openToAffiliates: true } });
+    const request = await callerFor(affiliate.user).linkRequests.create({ offerId: offer.id, destinationUrl: "https://shop.example/open" });
+    expect(request.status).toBe("APPROVED");
+    const stored = await db.linkRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(stored).toMatchObject({ status: "APPROVED", decidedById: null });
+    expect(await db.link.findUniqueOrThrow({ where: { id: stored.linkId! } })).toMatchObject({ affiliateId: affiliate.id, offerId: offer.id, destinationUrl: "https://shop.example/open", active: true });
+    expect(await db.auditLog.findFirst({ where: { entityType: "link_request", entityId: request.id } })).toMatchObject({ action: "link_request.approve", actorId: null });
+  });
 });

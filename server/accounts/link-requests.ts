@@ -1,6 +1,7 @@
 // Affiliates ask for a tracking link to an offer; a manager approves (the link is created, with a generated slug)
-// or rejects with a reason. Every offer needs approval (offers have no "join without approval" setting yet). One
-// pending request per affiliate and offer (a partial unique index). Decisions are audited.
+// or rejects with a reason. An offer open to affiliates (`openToAffiliates`, set by its merchant or a manager) needs
+// no decision: the request is approved as it is made, audited with no actor. One pending request per affiliate and
+// offer (a partial unique index). Decisions are audited.
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { type Db, Prisma } from "../db";
@@ -25,10 +26,13 @@ export async function offersToRequest(db: Db, affiliateId: string) {
 }
 
 export async function requestLink(db: Db, affiliateId: string, input: z.output<typeof requestLinkInput>) {
-  const offer = await db.offer.findUnique({ where: { id: input.offerId }, select: { active: true } });
+  const offer = await db.offer.findUnique({ where: { id: input.offerId }, select: { active: true, openToAffiliates: true } });
   if (!offer?.active) throw new AccountError("invalid", "This offer does not exist or is not open.", "offerId");
   try {
-    return await db.linkRequest.create({ data: { affiliateId, ...input }, select: { id: true, offerId: true, status: true, createdAt: true } });
+    const request = await db.linkRequest.create({ data: { affiliateId, ...input }, select: { id: true, offerId: true, status: true, createdAt: true } });
+    if (!offer.openToAffiliates) return request;
+    await approveLinkRequest(db, request.id, null);
+    return { ...request, status: "APPROVED" as const };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       throw new AccountError("conflict", "You already asked for a link to this offer: a manager will decide.", "offerId");
@@ -68,7 +72,8 @@ async function lockPending(tx: Prisma.TransactionClient, requestId: string) {
 /** A slug nobody chose: "a-" and 10 random lowercase hex characters. */
 const generatedSlug = () => `a-${randomBytes(5).toString("hex")}`;
 
-export async function approveLinkRequest(db: Db, requestId: string, actorId: string) {
+/** `actorId` null: approved by the offer's own setting (open to affiliates). */
+export async function approveLinkRequest(db: Db, requestId: string, actorId: string | null) {
   return db.$transaction(async (tx) => {
     const request = await lockPending(tx, requestId);
     const [affiliate, offer] = await Promise.all([
