@@ -51,9 +51,7 @@ test("an affiliate's live strip counts the click they just made", async ({ page,
 test.describe("with a server of the spec's own", () => {
   test.describe.configure({ timeout: 180_000 });
 
-  // FIXME(#13): in the full suite the spec's own server sometimes never brings the page's stream to "live" within
-  // 10 s (it passes alone); parked until the cause is found, so that CI stays meaningful. Tracked in issue #13.
-  test.fixme("after the server restarts, the live page reconnects and shows what it missed", async ({ page, request, baseURL }) => {
+  test("after the server restarts, the live page reconnects and shows what it missed", async ({ page, request, baseURL }) => {
     const port = await freePort();
     let server = await startSpecServer(port);
     try {

@@ -11,11 +11,22 @@ import type { LiveEvent } from "~/server/live/events";
 export type { LiveEvent };
 export type LiveStatus = "live" | "connecting" | "offline";
 
-export function useLiveEvents({ lastEventId, enabled = true, onEvents }: { lastEventId?: string | null; enabled?: boolean; onEvents: (events: LiveEvent[]) => void }): LiveStatus {
+export function useLiveEvents({
+  lastEventId,
+  enabled = true,
+  onEvents,
+  onCursor,
+}: {
+  lastEventId?: string | null;
+  enabled?: boolean;
+  onEvents: (events: LiveEvent[]) => void;
+  /** Each message's event id: the stream's cursor (the first is where a fresh stream starts). */
+  onCursor?: (id: string) => void;
+}): LiveStatus {
   const trpc = useTRPC();
-  const handler = useRef(onEvents);
+  const handler = useRef({ onEvents, onCursor });
   useEffect(() => {
-    handler.current = onEvents;
+    handler.current = { onEvents, onCursor };
   });
   const subscription = useSubscription(
     trpc.live.events.subscriptionOptions(
@@ -23,8 +34,9 @@ export function useLiveEvents({ lastEventId, enabled = true, onEvents }: { lastE
       {
         enabled,
         onData: (tracked) => {
+          handler.current.onCursor?.(tracked.id);
           const events = JSON.parse(tracked.data) as LiveEvent[];
-          if (events.length) handler.current(events);
+          if (events.length) handler.current.onEvents(events);
         },
       },
     ),

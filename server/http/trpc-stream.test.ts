@@ -1,6 +1,10 @@
 // The live streams on our own server: SSE straight from /api/trpc (real next-auth cookie, real hub), pings, the
-// per-user limit, and no listener left behind after 1,000 tabs opened and closed.
+// per-user limit, and no listener left behind after 1,000 tabs opened and closed. live.events is written by our own
+// SSE writer (server/live/sse.ts): what it sends must read, event for event, as what tRPC's producer sends, resume
+// from either cursor tRPC's client sends, and stay scoped by role.
 import type { AddressInfo } from "node:net";
+import { tracked } from "@trpc/server";
+import { sseStreamProducer } from "@trpc/server/unstable-core-do-not-import";
 import { encode } from "next-auth/jwt";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +23,8 @@ let server: ReturnType<typeof createAppServer>;
 let base: string;
 let managerCookie: string;
 let affiliateCookie: string;
+let affiliateId: string;
+let otherAffiliateCookie: string;
 
 async function cookieFor(user: Parameters<typeof toSessionUser>[0]) {
   const token = await encode({ token: { ...toSessionUser(user), signedInAt: Date.now() }, secret: env().NEXTAUTH_SECRET });
@@ -28,9 +34,9 @@ async function cookieFor(user: Parameters<typeof toSessionUser>[0]) {
 const url = (path: string, input?: unknown) => `${base}/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`}`;
 
 /** Opens a stream and reads until `text` arrived (or the stream ended); returns what was read. */
-async function openStream(path: string, cookie: string | null, input?: unknown) {
+async function openStream(path: string, cookie: string | null, input?: unknown, headers: Record<string, string> = {}) {
   const controller = new AbortController();
-  const response = await fetch(url(path, input), { headers: { accept: "text/event-stream", ...(cookie ? { cookie } : {}) }, signal: controller.signal });
+  const response = await fetch(url(path, input), { headers: { accept: "text/event-stream", ...(cookie ? { cookie } : {}), ...headers }, signal: controller.signal });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let text = "";
@@ -46,9 +52,57 @@ async function openStream(path: string, cookie: string | null, input?: unknown) 
       }
       return text;
     },
+    /** Reads for `ms` more, then returns everything received. */
+    async received(ms: number) {
+      const timer = setTimeout(() => controller.abort(), ms);
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value, { stream: true });
+        }
+      } catch {
+        // aborted: the time is up
+      }
+      clearTimeout(timer);
+      return text;
+    },
     close: () => controller.abort(),
   };
 }
+
+/** SSE text as an EventSource dispatches it: one entry per event with data (comments and blank lines dropped). */
+function sseEvents(text: string) {
+  const events: { event: string; data: string; id: string | undefined }[] = [];
+  let current: { event?: string; data: string[]; id?: string } = { data: [] };
+  for (const line of text.split("\n")) {
+    if (line === "") {
+      if (current.data.length) events.push({ event: current.event ?? "message", data: current.data.join("\n"), id: current.id });
+      current = { data: [] };
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon === 0) continue;
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+    if (field === "data") current.data.push(value);
+    else if (field === "id") current.id = value;
+    else if (field === "event") current.event = value;
+  }
+  return events;
+}
+
+/** The batches of tracked messages in SSE text: their ids and events. */
+const batchesIn = (text: string) =>
+  sseEvents(text)
+    .filter((e) => e.event === "message")
+    .map((e) => ({ id: e.id!, events: JSON.parse(superjson.deserialize<string>(JSON.parse(e.data))) as { id: string; kind: string; data: Record<string, unknown> }[] }));
+
+const insertEvent = async (kind: string, data: object, affiliate: string | null = null) => {
+  const { rows } = await getPool().query<{ id: string }>(`INSERT INTO live_events (kind, "affiliateId", data) VALUES ($1, $2, $3) RETURNING id::text`, [kind, affiliate, data]);
+  await getPool().query(`SELECT pg_notify('live', '')`);
+  return rows[0]!.id;
+};
 
 async function until(check: () => boolean, timeoutMs = 5_000) {
   const deadline = Date.now() + timeoutMs;
@@ -65,7 +119,9 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   managerCookie = await cookieFor(await createManager());
   const affiliate = await createAffiliate();
+  affiliateId = affiliate.id;
   affiliateCookie = await cookieFor(affiliate.user!);
+  otherAffiliateCookie = await cookieFor((await createAffiliate()).user!);
 });
 
 afterAll(async () => {
@@ -84,6 +140,71 @@ describe("live streams on our server", () => {
     await getPool().query(`INSERT INTO live_events (kind, data) VALUES ('payout', '{"runId":"sse-test"}'); SELECT pg_notify('live', '')`);
     await stream.until("sse-test");
     stream.close();
+  });
+
+  it("live.events reads, event for event, as tRPC's own SSE producer would send it", async () => {
+    const stream = await openStream("live.events", managerCookie, {});
+    await stream.until(`id: ${live.hub.lastId}`);
+    const id = await insertEvent("payout", { runId: "wire-test" });
+    const text = await stream.until(`id: ${id}`);
+    stream.close();
+    const ours = sseEvents(text);
+    // the same values through tRPC's producer, with the router's settings and transformer
+    const values = batchesIn(text).map((b) => tracked(b.id, JSON.stringify(b.events)));
+    const producer = sseStreamProducer({
+      data: (async function* () {
+        yield* values;
+      })(),
+      serialize: (v) => superjson.serialize(v),
+      client: { reconnectAfterInactivityMs: 25_000 },
+    });
+    let theirs = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of producer as unknown as AsyncIterable<Uint8Array>) theirs += decoder.decode(chunk, { stream: true });
+    expect(ours).toEqual(sseEvents(theirs).filter((e) => e.event !== "return"));
+    expect(ours[0]).toEqual({ event: "connected", data: JSON.stringify({ reconnectAfterInactivityMs: 25_000 }), id: undefined });
+    expect(batchesIn(text).at(-1)!.events).toEqual([expect.objectContaining({ id, kind: "payout", data: { runId: "wire-test" } })]);
+  });
+
+  it("live.events resumes from the Last-Event-ID header or the input's lastEventId: what was missed, no repeat", async () => {
+    const from = await insertEvent("payout", { runId: "resume-0" });
+    const missed = [await insertEvent("payout", { runId: "resume-1" }), await insertEvent("payout", { runId: "resume-2" })];
+    await live.hub.settle();
+    for (const open of [() => openStream("live.events", managerCookie, {}, { "last-event-id": from }), () => openStream("live.events", managerCookie, { lastEventId: from })]) {
+      const stream = await open();
+      const text = await stream.until(`id: ${missed[1]}`);
+      stream.close();
+      const events = batchesIn(text).flatMap((b) => b.events);
+      expect(events.map((e) => e.id)).toEqual(missed);
+      expect(batchesIn(text)[0]!.id).toBe(live.hub.lastId);
+    }
+  });
+
+  it("live.events is scoped: an affiliate gets only their own events, in their view; managers everything", async () => {
+    const manager = await openStream("live.events", managerCookie, {});
+    const mine = await openStream("live.events", affiliateCookie, {});
+    const other = await openStream("live.events", otherAffiliateCookie, {});
+    for (const s of [manager, mine, other]) await s.until(`id: ${live.hub.lastId}`);
+    const flagged = await insertEvent("fraud.flag", { code: "fast_conversion", explanation: "from 203.0.113.9" }, affiliateId);
+    const last = await insertEvent("payout", { runId: "scope-test" });
+    const [m, a, o] = await Promise.all([manager.until(`id: ${last}`), mine.until("fraud.flag"), other.received(1_500)]);
+    for (const s of [manager, mine, other]) s.close();
+    expect(batchesIn(m).flatMap((b) => b.events)).toEqual([
+      expect.objectContaining({ id: flagged, kind: "fraud.flag", data: { code: "fast_conversion", explanation: "from 203.0.113.9" } }),
+      expect.objectContaining({ id: last, kind: "payout" }),
+    ]);
+    expect(batchesIn(a).flatMap((b) => b.events)).toEqual([expect.objectContaining({ id: flagged, kind: "fraud.flag", data: {} })]);
+    expect(a).not.toContain("203.0.113.9");
+    expect(batchesIn(o).flatMap((b) => b.events)).toEqual([]); // the starting cursor, then no batch at all
+    expect(batchesIn(o)).toHaveLength(1);
+  });
+
+  it("live.events with an input it cannot read is left to tRPC, which refuses it", async () => {
+    const stream = await openStream("live.events", managerCookie, { lastEventId: "not-a-number" });
+    const text = await stream.until("BAD_REQUEST");
+    expect(text).toContain("event: serialized-error");
+    stream.close();
+    await until(() => streamCounter().total === 0 && live.hub.subscriberCount === 0);
   });
 
   it("an affiliate cannot open the operations stream; a stranger no stream at all", async () => {

@@ -4,6 +4,9 @@
 // server/api/trpc.ts), and each user may hold at most LIVE_STREAMS_PER_USER streams at once (one more: 429 with
 // Retry-After). A closed tab ends the request: tRPC aborts the subscription's signal, the generator's `finally`
 // removes its hub listener, and the count here is released on the response's close.
+// A path may be answered by a `direct` writer of its own instead of tRPC's per-subscriber producer (live.events:
+// server/live/sse.ts, one frame per batch and view shared by every socket); it declines what it cannot answer
+// exactly as tRPC would (refusals, odd input), and tRPC answers that.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import type { AnyRouter } from "@trpc/server";
@@ -13,11 +16,19 @@ import { type Handler, type HotRoute, sendJson } from "./types";
 
 export const TRPC_PREFIX = "/api/trpc/";
 
+/**
+ * Answers a stream itself and returns true (it then owns the response), or returns false, before writing anything,
+ * to leave the request to tRPC.
+ */
+export type DirectStream = (req: IncomingMessage, res: ServerResponse, url: URL, session: AppSession | null) => boolean;
+
 export interface StreamRouteOptions {
   router: AnyRouter;
   session: (cookieHeader: string | undefined) => Promise<AppSession | null>;
   createContext: (session: AppSession | null, req: IncomingMessage) => unknown;
   perUser: number;
+  /** Procedures (by path) answered by a writer of their own. */
+  direct?: Record<string, DirectStream>;
 }
 
 export class StreamCounter {
@@ -54,7 +65,7 @@ export const streamCounter = (perUser = 8) => (shared.__liveStreams ??= new Stre
 
 export const wantsEventStream = (req: IncomingMessage) => req.method === "GET" && (req.headers.accept ?? "").includes("text/event-stream");
 
-export function trpcStreamRoute({ router, session, createContext, perUser }: StreamRouteOptions): HotRoute {
+export function trpcStreamRoute({ router, session, createContext, perUser, direct = {} }: StreamRouteOptions): HotRoute {
   const counter = streamCounter(perUser);
   const handle: Handler = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     let caller: AppSession | null;
@@ -74,11 +85,13 @@ export function trpcStreamRoute({ router, session, createContext, perUser }: Str
     req.socket.setNoDelay(true);
     req.socket.setTimeout(0);
     res.setHeader("x-accel-buffering", "no");
+    const path = url.pathname.slice(TRPC_PREFIX.length);
+    if (Object.hasOwn(direct, path) && direct[path]!(req, res, url, caller)) return;
     await nodeHTTPRequestHandler({
       router,
       req,
       res,
-      path: url.pathname.slice(TRPC_PREFIX.length),
+      path,
       createContext: () => createContext(caller, req) as never,
       onError: ({ path, error }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} stream failed:`, error.message);

@@ -10,17 +10,49 @@
 // client's last event id is a complete cursor: "everything up to here was delivered". A transaction that commits
 // later than `gapMs` after a younger one has its events skipped on the live path (they stay in the table).
 //
-// Subscribers get batches: one array per read, filtered and serialised once per distinct view (all managers share
-// one string), so 100 subscribers cost 100 socket writes per batch, not 100 serialisations of every event.
+// Subscribers get batches: one array per read, grouped once by view key (managers, each affiliate, each merchant)
+// and serialised once per distinct view — its JSON and, for our own SSE writer (sse.ts), its whole SSE frame — so
+// 100 subscribers cost 100 socket writes per batch, not 100 serialisations of every event.
 import pg from "pg";
 import { type LiveEvent, type LiveKind, type LiveRow, type LiveScope, scopeKey, viewFor, visibleTo } from "./events";
+import { trackedFrame } from "./sse";
 
 export interface LiveBatch {
   /** The last id this batch covers (the SSE event id; may be beyond its last visible event). */
   lastId: string;
   /** JSON of LiveEvent[] for the subscriber's view. */
   json: string;
+  /** The batch as one SSE message (`data:` + `id:`), built on first use and shared by the view's subscribers. */
+  readonly frame: string;
   count: number;
+}
+
+function batchOf(lastId: string, events: LiveEvent[]): LiveBatch {
+  const json = JSON.stringify(events);
+  let frame: string | undefined;
+  return {
+    lastId,
+    json,
+    count: events.length,
+    get frame() {
+      return (frame ??= trackedFrame(lastId, json));
+    },
+  };
+}
+
+/** The rows each view key may see, in one pass: managers all, an affiliate or a merchant the rows naming them. */
+function rowsByView(rows: LiveRow[]): Map<string, LiveRow[]> {
+  const groups = new Map<string, LiveRow[]>([[scopeKey({ role: "MANAGER" }), rows]]);
+  const add = (key: string, row: LiveRow) => {
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  };
+  for (const row of rows) {
+    if (row.affiliateId) add(scopeKey({ role: "AFFILIATE", affiliateId: row.affiliateId }), row);
+    if (row.merchantId) add(scopeKey({ role: "MERCHANT", merchantId: row.merchantId }), row);
+  }
+  return groups;
 }
 
 export interface HubOptions {
@@ -244,14 +276,15 @@ export class LiveHub {
 
   private release(rows: LiveRow[]) {
     this.released += rows.length;
+    if (this.subscribers.size === 0) return;
     const lastId = rows.at(-1)!.id;
+    const visible = rowsByView(rows);
     const views = new Map<string, LiveBatch | null>();
     for (const subscriber of this.subscribers) {
       let batch = views.get(subscriber.key);
       if (batch === undefined) {
-        const events: LiveEvent[] = [];
-        for (const row of rows) if (visibleTo(subscriber.scope, row)) events.push(viewFor(subscriber.scope, row));
-        batch = events.length ? { lastId, json: JSON.stringify(events), count: events.length } : null;
+        const mine = visible.get(subscriber.key);
+        batch = mine ? batchOf(lastId, mine.map((row) => viewFor(subscriber.scope, row))) : null;
         views.set(subscriber.key, batch);
       }
       if (batch) {

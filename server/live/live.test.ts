@@ -12,7 +12,7 @@ import { emitClick, deliverClickEvents } from "../tracking/click-events";
 import { ClickSummaries } from "./clicks";
 import type { LiveEvent, LiveScope } from "./events";
 import { LiveHub } from "./hub";
-import { affiliateToday } from "./queries";
+import { affiliateToday, recentActivity } from "./queries";
 import { liveEvents } from "./stream";
 
 type Program = Awaited<ReturnType<typeof createProgram>>;
@@ -258,6 +258,21 @@ describe("live events", () => {
       seen.stop();
       await summaries.stop();
     }
+  });
+});
+
+describe("the live page's history", () => {
+  it("is read up to the cursor the page's stream started after, so the two meet exactly", async () => {
+    const insert = async (txn: string) =>
+      (await getPool().query<{ id: string }>(`INSERT INTO live_events (kind, data) VALUES ('postback', $1) RETURNING id::text`, [{ txnId: txn, reasonCode: "created", outcome: "ACCEPTED" }])).rows[0]!.id;
+    const before = await insert("history-before");
+    const after = await insert("history-after"); // committed after the stream started: the stream brings it
+    const recent = await recentActivity(getPool(), { upTo: before });
+    expect(recent.cursor).toBe(before);
+    expect(recent.feed.map((e) => e.id)).toContain(before);
+    expect(recent.feed.map((e) => e.id)).not.toContain(after);
+    expect(recent.feed.every((e) => BigInt(e.id) <= BigInt(before))).toBe(true);
+    expect((await recentActivity(getPool(), { upTo: after })).feed.map((e) => e.id)).toContain(after);
   });
 });
 

@@ -1,5 +1,6 @@
-// Reads behind the live pages' first paint: what happened before the stream started, up to the hub's cursor, so
-// the subscription resumes from exactly there (no event shown twice, none missing).
+// Reads behind the live pages' first paint: what happened before the stream started, up to a cursor — the stream's
+// own starting cursor when the page has it (the page subscribes first, then reads up to the id its stream started
+// after), else the hub's — so the two meet exactly (no event shown twice, none missing).
 import type pg from "pg";
 import { type LiveEvent, type LiveRow, viewFor } from "./events";
 import { liveService } from "./index";
@@ -21,8 +22,8 @@ export interface RecentActivity {
   feed: LiveEvent[];
 }
 
-export async function recentActivity(pool: pg.Pool, now = Date.now()): Promise<RecentActivity> {
-  const cursor = await cursorOf(pool);
+export async function recentActivity(pool: pg.Pool, { upTo, now = Date.now() }: { upTo?: string | null; now?: number } = {}): Promise<RecentActivity> {
+  const cursor = upTo ?? (await cursorOf(pool));
   const from = Math.floor(now / 1000) - WINDOW_S;
   const [series, feed] = await Promise.all([
     pool.query<{ second: string; clicks: number; conversions: number }>(

@@ -9,7 +9,8 @@ import { LiveAccessError, liveEvents, scopeOf } from "../../live/stream";
 import { opsReports } from "../../operations/stream";
 import { affiliateProcedure, createTRPCRouter, managerProcedure, protectedProcedure } from "../trpc";
 
-const cursor = z.object({ lastEventId: z.string().regex(/^\d{1,19}$/, "An event id is a number").nullish() }).optional();
+const eventId = z.string().regex(/^\d{1,19}$/, "An event id is a number");
+const cursor = z.object({ lastEventId: eventId.nullish() }).optional();
 
 function started() {
   const live = liveService();
@@ -33,8 +34,8 @@ export const liveRouter = createTRPCRouter({
   /** The operations report, about once a second. */
   operations: managerProcedure.subscription(({ signal }) => opsReports(started().monitor, signal)),
 
-  /** The last 15 minutes (chart and feed) up to the stream's cursor. */
-  recent: managerProcedure.query(() => recentActivity(getPool())),
+  /** The last 15 minutes (chart and feed) up to `upTo` (the page's stream's starting cursor), or the hub's cursor. */
+  recent: managerProcedure.input(z.object({ upTo: eventId.nullish() }).optional()).query(({ input }) => recentActivity(getPool(), { upTo: input?.upTo })),
 
   /** The affiliate's clicks, conversions and commission since midnight UTC. */
   today: affiliateProcedure.query(({ ctx }) => affiliateToday(getPool(), ctx.affiliateId)),

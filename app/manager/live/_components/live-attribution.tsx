@@ -1,10 +1,15 @@
 "use client";
-// The managers' live attribution page: the last 15 minutes (live.recent) up to the stream's cursor, then the live
-// stream from exactly there — a reconnect (or a server restart) resumes from the last event id, so nothing is
-// missed or shown twice. Pausing holds new rows aside (counted) until resumed; the chart keeps running.
+// The managers' live attribution page: the live stream first, then the last 15 minutes (live.recent) read up to the
+// id the stream started after — the two meet exactly, and the stream (and its status) never waits for the history
+// read; events arriving before the history are held until it is shown. A reconnect (or a server restart) resumes
+// from the last event id, so nothing is missed or shown twice. Pausing holds new rows aside (counted) until resumed; the chart keeps running.
+// The chart (900 points through recharts) is the page's one expensive render, so it never stands in the way: its
+// card keeps its own clock (the feed is not re-rendered every second), and it is drawn as a deferred, interruptible
+// render — the page commits (and opens its live stream) without waiting for it. Drawn synchronously, its first
+// render held the browser's main thread for seconds on a loaded machine, and the stream opened only after it (#13).
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
-import { type LiveEvent, LiveIndicator, useLiveEvents } from "~/components/live/use-live";
+import { type ReactNode, type RefObject, startTransition, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { type LiveEvent, LiveIndicator, type LiveStatus, useLiveEvents } from "~/components/live/use-live";
 import { useTRPC } from "~/components/trpc/client";
 import { Badge, Card, EmptyState } from "~/components/ui/page";
 import { QueryState, Skeleton } from "~/components/ui/query-state";
@@ -53,12 +58,26 @@ const WINDOW_S = 15 * 60;
 const MAX_ROWS = 500;
 type Decision = "" | "PASS" | "REVIEW" | "HOLD" | "REFUSED";
 
+type Deliver = (events: LiveEvent[]) => void;
+
 export function LiveAttribution() {
   const trpc = useTRPC();
-  const recent = useQuery(trpc.live.recent.queryOptions(undefined, { staleTime: Infinity, gcTime: 0, refetchOnWindowFocus: false }));
+  const [start, setStart] = useState<string | null>(null);
+  const early = useRef<LiveEvent[]>([]);
+  const deliver = useRef<Deliver | null>(null);
+  const status = useLiveEvents({
+    onCursor: (id) => setStart((s) => s ?? id),
+    onEvents: (events) => (deliver.current ? deliver.current(events) : early.current.push(...events)),
+  });
+  const recent = useQuery(trpc.live.recent.queryOptions({ upTo: start }, { enabled: start !== null, staleTime: Infinity, gcTime: 0, refetchOnWindowFocus: false }));
+  const loading = (
+    <Card title="Clicks and conversions per second" actions={<LiveIndicator status={status} />}>
+      <Skeleton rows={6} />
+    </Card>
+  );
   return (
-    <QueryState query={recent} skeleton={<Skeleton rows={6} />}>
-      {(data) => <LiveView cursor={data.cursor} initialSeries={data.series} initialFeed={data.feed} />}
+    <QueryState query={recent} skeleton={loading}>
+      {(data) => <LiveView status={status} early={early} deliver={deliver} initialSeries={data.series} initialFeed={data.feed} />}
     </QueryState>
   );
 }
@@ -67,71 +86,76 @@ function rowsOf(events: LiveEvent[]): Row[] {
   return events.filter((e) => e.kind === "postback").map((e) => ({ eventId: e.id, at: e.at, postback: e.data as unknown as PostbackData }));
 }
 
-function LiveView({ cursor, initialSeries, initialFeed }: { cursor: string; initialSeries: { second: number; clicks: number; conversions: number }[]; initialFeed: LiveEvent[] }) {
+function LiveView({
+  status,
+  early,
+  deliver,
+  initialSeries,
+  initialFeed,
+}: {
+  status: LiveStatus;
+  early: RefObject<LiveEvent[]>;
+  deliver: RefObject<Deliver | null>;
+  initialSeries: { second: number; clicks: number; conversions: number }[];
+  initialFeed: LiveEvent[];
+}) {
   const [rows, setRows] = useState<Row[]>(() => rowsOf(initialFeed).reverse());
   const [held, setHeld] = useState<Row[]>([]);
   const [paused, setPaused] = useState(false);
   const [series, setSeries] = useState(() => new Map(initialSeries.map((p) => [p.second, { clicks: p.clicks, conversions: p.conversions }])));
   const [filters, setFilters] = useState<{ affiliate: string; offer: string; decision: Decision }>({ affiliate: "", offer: "", decision: "" });
-  const [now, setNow] = useState(() => Math.floor(Date.now() / 1000));
   const [seen] = useState(() => new Set(initialFeed.map((e) => e.id)));
 
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Math.floor(Date.now() / 1000)), 1_000);
-    return () => clearInterval(timer);
-  }, []);
-
-  const status = useLiveEvents({
-    lastEventId: cursor,
-    onEvents: (events) => {
-      const fresh = events.filter((e) => !seen.has(e.id));
-      for (const e of fresh) seen.add(e.id);
-      if (fresh.length === 0) return;
-      setSeries((previous) => {
-        const next = new Map(previous);
-        for (const e of fresh) {
-          const second = e.kind === "clicks" ? Number(e.data.second) : Math.floor(e.at / 1000);
-          const point = next.get(second) ?? { clicks: 0, conversions: 0 };
-          if (e.kind === "clicks") next.set(second, { ...point, clicks: point.clicks + Number(e.data.clicks) });
-          else if (e.kind === "postback" && e.data.reasonCode === "created") next.set(second, { ...point, conversions: point.conversions + 1 });
-        }
-        const oldest = Math.floor(Date.now() / 1000) - WINDOW_S;
-        for (const second of next.keys()) if (second < oldest) next.delete(second);
-        return next;
-      });
-      const commissionChanges = fresh.filter((e) => e.kind === "commission");
-      if (commissionChanges.length) {
-        const byConversion = new Map(commissionChanges.map((e) => [String(e.data.conversionId), e.data]));
-        const update = (list: Row[]) =>
-          list.map((row) => {
-            const change = row.postback.conversion && byConversion.get(row.postback.conversion.id);
-            if (!change || !row.postback.conversion?.commission) return row;
-            const commission = { ...row.postback.conversion.commission, status: String(change.status), heldReason: (change.heldReason as string | null) ?? null };
-            return { ...row, postback: { ...row.postback, conversion: { ...row.postback.conversion, commission } } };
-          });
-        setRows(update);
-        setHeld(update);
+  const onEvents: Deliver = (events) => {
+    const fresh = events.filter((e) => !seen.has(e.id));
+    for (const e of fresh) seen.add(e.id);
+    if (fresh.length === 0) return;
+    setSeries((previous) => {
+      const next = new Map(previous);
+      for (const e of fresh) {
+        const second = e.kind === "clicks" ? Number(e.data.second) : Math.floor(e.at / 1000);
+        const point = next.get(second) ?? { clicks: 0, conversions: 0 };
+        if (e.kind === "clicks") next.set(second, { ...point, clicks: point.clicks + Number(e.data.clicks) });
+        else if (e.kind === "postback" && e.data.reasonCode === "created") next.set(second, { ...point, conversions: point.conversions + 1 });
       }
-      const newRows = rowsOf(fresh).reverse();
-      if (newRows.length === 0) return;
-      if (paused) setHeld((h) => [...newRows, ...h].slice(0, MAX_ROWS));
-      else setRows((r) => [...newRows, ...r].slice(0, MAX_ROWS));
-    },
+      const oldest = Math.floor(Date.now() / 1000) - WINDOW_S;
+      for (const second of next.keys()) if (second < oldest) next.delete(second);
+      return next;
+    });
+    const commissionChanges = fresh.filter((e) => e.kind === "commission");
+    if (commissionChanges.length) {
+      const byConversion = new Map(commissionChanges.map((e) => [String(e.data.conversionId), e.data]));
+      const update = (list: Row[]) =>
+        list.map((row) => {
+          const change = row.postback.conversion && byConversion.get(row.postback.conversion.id);
+          if (!change || !row.postback.conversion?.commission) return row;
+          const commission = { ...row.postback.conversion.commission, status: String(change.status), heldReason: (change.heldReason as string | null) ?? null };
+          return { ...row, postback: { ...row.postback, conversion: { ...row.postback.conversion, commission } } };
+        });
+      setRows(update);
+      setHeld(update);
+    }
+    const newRows = rowsOf(fresh).reverse();
+    if (newRows.length === 0) return;
+    if (paused) setHeld((h) => [...newRows, ...h].slice(0, MAX_ROWS));
+    else setRows((r) => [...newRows, ...r].slice(0, MAX_ROWS));
+  };
+  useEffect(() => {
+    deliver.current = onEvents;
   });
+  useEffect(() => {
+    const waiting = early.current.splice(0); // what the stream brought while the history was read
+    if (waiting.length) deliver.current?.(waiting);
+    return () => {
+      deliver.current = null;
+    };
+  }, [early, deliver]);
 
   const resume = () => {
     setRows((r) => [...held, ...r].slice(0, MAX_ROWS));
     setHeld([]);
     setPaused(false);
   };
-
-  const chart = useMemo(
-    () => Array.from({ length: WINDOW_S }, (_, i) => {
-      const second = now - WINDOW_S + 1 + i;
-      return { second, ...(series.get(second) ?? { clicks: 0, conversions: 0 }) };
-    }),
-    [series, now],
-  );
 
   const options = useMemo(() => {
     const affiliates = new Map<string, string>();
@@ -154,24 +178,9 @@ function LiveView({ cursor, initialSeries, initialFeed }: { cursor: string; init
     return true;
   });
 
-  const lastMinute = chart.slice(-60);
-  const perMinute = { clicks: lastMinute.reduce((a, p) => a + p.clicks, 0), conversions: lastMinute.reduce((a, p) => a + p.conversions, 0) };
-
   return (
     <div className="space-y-6">
-      <Card
-        title="Clicks and conversions per second"
-        actions={
-          <div className="flex items-center gap-4 text-xs text-slate-500">
-            <span data-testid="last-minute">
-              last minute: {perMinute.clicks.toLocaleString("en")} clicks · {perMinute.conversions.toLocaleString("en")} conversions
-            </span>
-            <LiveIndicator status={status} />
-          </div>
-        }
-      >
-        <PerSecondChart data={chart} />
-      </Card>
+      <ChartCard series={series} status={status} />
 
       <Card
         title="Postbacks as they arrive"
@@ -208,6 +217,43 @@ function LiveView({ cursor, initialSeries, initialFeed }: { cursor: string; init
         )}
       </Card>
     </div>
+  );
+}
+
+type Series = Map<number, { clicks: number; conversions: number }>;
+type Point = { second: number; clicks: number; conversions: number };
+const NO_POINTS: Point[] = [];
+
+/** The chart and the last minute's counts, on a clock of their own (the window slides every second). */
+function ChartCard({ series, status }: { series: Series; status: LiveStatus }) {
+  const [now, setNow] = useState(() => Math.floor(Date.now() / 1000));
+  useEffect(() => {
+    const timer = setInterval(() => startTransition(() => setNow(Math.floor(Date.now() / 1000))), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  const chart = useMemo(
+    () =>
+      Array.from({ length: WINDOW_S }, (_, i): Point => {
+        const second = now - WINDOW_S + 1 + i;
+        return { second, ...(series.get(second) ?? { clicks: 0, conversions: 0 }) };
+      }),
+    [series, now],
+  );
+  const drawn = useDeferredValue(chart, NO_POINTS);
+  const lastMinute = chart.slice(-60);
+  const perMinute = { clicks: lastMinute.reduce((a, p) => a + p.clicks, 0), conversions: lastMinute.reduce((a, p) => a + p.conversions, 0) };
+  const actions: ReactNode = (
+    <div className="flex items-center gap-4 text-xs text-slate-500">
+      <span data-testid="last-minute">
+        last minute: {perMinute.clicks.toLocaleString("en")} clicks · {perMinute.conversions.toLocaleString("en")} conversions
+      </span>
+      <LiveIndicator status={status} />
+    </div>
+  );
+  return (
+    <Card title="Clicks and conversions per second" actions={actions}>
+      <PerSecondChart data={drawn} />
+    </Card>
   );
 }
 
