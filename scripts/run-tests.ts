@@ -2,7 +2,8 @@
 // database per suite so demo data is never touched, then
 //   1. vitest: unit and integration tests against the test database;
 //   2. Playwright: a production build served by our server on a seeded database, driven in Debian's Chromium.
-// Flags: --unit or --e2e to run one suite; anything else is passed to vitest (file filters).
+// Flags: --unit or --e2e to run one suite; anything else is passed to vitest (file filters), or with --e2e to
+// Playwright (spec filters: `npm test -- --e2e e2e/security.spec.ts`).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -107,7 +108,7 @@ async function e2eSuite(adminUrl: string): Promise<boolean> {
     await waitForHealth(baseUrl, server);
     const report = path.join(RESULTS, "playwright.json");
     rmSync(report, { force: true });
-    const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test"], {
+    const code = run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...(only === "e2e" ? vitestArgs : [])], {
       BASE_URL: baseUrl,
       CHROMIUM_PATH: CHROMIUM,
       PLAYWRIGHT_JSON_OUTPUT_NAME: report,

@@ -10,10 +10,11 @@
 import next from "next";
 import type http from "node:http";
 import path from "node:path";
-import { bootstrap, seedsDemoData } from "./bootstrap";
+import { bootstrap, seedsDemoData, startupWarnings } from "./bootstrap";
 import { ensureBuild } from "./build";
 import { closeDb } from "./db";
 import { env } from "./env";
+import { internalMetrics } from "./http/metrics";
 import { startHotPaths } from "./http/routes";
 import { closeServer, createAppServer } from "./http/server";
 import { onShutdown, shutdown } from "./lifecycle";
@@ -38,7 +39,10 @@ async function start() {
   const config = env();
   process.env.NEXTAUTH_URL ??= `http://localhost:${config.PORT}`;
 
-  const seed = seedsDemoData(config.SEED, { embedded: localPostgres !== undefined, nodeEnv: config.NODE_ENV });
+  const seed = seedsDemoData(config.SEED, config.NODE_ENV);
+  for (const warning of startupWarnings({ ...config, NEXTAUTH_URL: process.env.NEXTAUTH_URL }, { seeding: seed })) {
+    console.warn(`\n[security] WARNING: ${warning}\n`);
+  }
   if (seed && (await seedIfEmpty())) console.log("[seed] empty database: demo data created");
   if (stopping) return;
 
@@ -58,6 +62,11 @@ async function start() {
   startPayoutJob();
   if (stopping) return;
   await new Promise<void>((resolve) => server!.listen(config.PORT, config.HOST, resolve));
+  if (config.METRICS_PORT) {
+    const internal = createAppServer({ routes: [{ prefix: "/metrics", methods: ["GET"], handle: internalMetrics }] });
+    await new Promise<void>((resolve) => internal.listen(config.METRICS_PORT, config.METRICS_HOST, resolve));
+    onShutdown("metrics port", () => closeServer(internal, 1_000));
+  }
   const port = (server.address() as { port: number }).port;
 
   console.log(`\nAffiliate platform ready on http://localhost:${port}${dev ? " (development)" : ""}`);

@@ -5,6 +5,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { env } from "../env";
 import { CLIENT_IP_HEADER, clientIp, markClientIpHeaderSet } from "./client-ip";
 import { health } from "./health";
+import { API_CSP, commonSecurityHeaders, isHttps } from "./security-headers";
 import type { HotRoute } from "./types";
 
 export interface AppServerOptions {
@@ -19,8 +20,13 @@ export function createAppServer({ routes = [], next }: AppServerOptions = {}) {
   const table = [...baseRoutes, ...routes];
   const trustedHops = next ? env().TRUST_PROXY : 0;
   if (next) markClientIpHeaderSet(); // Next's code in this process may now believe CLIENT_IP_HEADER
+  // Every response carries the common security headers; ours and Next's API routes also a CSP that loads nothing
+  // (pages get theirs, with a nonce, from proxy.ts).
+  const common = Object.entries(commonSecurityHeaders({ https: isHttps(process.env.NEXTAUTH_URL) }));
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
+    for (const [name, value] of common) res.setHeader(name, value);
+    res.setHeader("content-security-policy", API_CSP);
     for (const route of table) {
       if (path.startsWith(route.prefix) && (!route.methods || route.methods.includes(req.method ?? "GET")) && (!route.when || route.when(req))) {
         if ("handleRaw" in route) {
@@ -35,6 +41,7 @@ export function createAppServer({ routes = [], next }: AppServerOptions = {}) {
       }
     }
     if (next) {
+      if (!path.startsWith("/api/")) res.removeHeader("content-security-policy"); // a page's comes from proxy.ts
       const ip = clientIp(req, trustedHops); // replaces the client's own header, if it sent one
       if (ip) req.headers[CLIENT_IP_HEADER] = ip;
       else delete req.headers[CLIENT_IP_HEADER];
