@@ -9,6 +9,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { AppSession, SessionUser } from "../auth/types";
 import { type Db, db } from "../db";
+import { DomainError, TRPC_CODE } from "../errors";
 
 export interface TRPCContext {
   db: Db;
@@ -51,10 +52,20 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
 
-export const publicProcedure = t.procedure;
+/** Domain errors (server/errors.ts) thrown by domain code become their tRPC code with their message: the one mapping. */
+const domainProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const { cause } = result.error;
+    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = domainProcedure;
 
 /** Any signed-in user. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = domainProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { session: ctx.session } });
 });

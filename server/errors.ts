@@ -1,0 +1,16 @@
+// Domain errors: what domain code throws when it refuses a request, with a message for the person who asked. The
+// one mapping to transport codes is here (tRPC: server/api/trpc.ts turns them into TRPCErrors; HTTP: httpStatus).
+export type DomainErrorCode = "invalid" | "not_found" | "forbidden" | "conflict";
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const TRPC_CODE = { invalid: "BAD_REQUEST", not_found: "NOT_FOUND", forbidden: "FORBIDDEN", conflict: "CONFLICT" } as const satisfies Record<DomainErrorCode, string>;
+
+export const HTTP_STATUS: Record<DomainErrorCode, number> = { invalid: 400, not_found: 404, forbidden: 403, conflict: 409 };
