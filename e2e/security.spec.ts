@@ -1,4 +1,5 @@
 import { type Page, expect, test } from "@playwright/test";
+import pg from "pg";
 import { NAV } from "../components/nav/items";
 import { signIn } from "./sign-in";
 
@@ -58,4 +59,51 @@ test("API answers carry a CSP that loads nothing", async ({ request }) => {
   const res = await request.get("/api/health");
   expect(res.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
   expect(res.headers()["x-content-type-options"]).toBe("nosniff");
+});
+
+/** A merchant login of its own (the demo merchant's password and merchant), so ending its sessions disturbs no other spec. */
+async function ownMerchantLogin(): Promise<string> {
+  const email = `sessions-${Date.now()}-${Math.floor(Math.random() * 1e6)}@demo.test`;
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO users (email, name, "passwordHash", role, "merchantId")
+       SELECT $1, 'Sessions test', "passwordHash", role, "merchantId" FROM users WHERE email = 'merchant@demo.test'`,
+      [email],
+    );
+  } finally {
+    await client.end();
+  }
+  return email;
+}
+
+test("sign-out ends the session server-side: a copy of the cookie kept from before is refused", async ({ browser }) => {
+  const email = await ownMerchantLogin();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  const kept = await context.cookies();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  const thief = await browser.newContext();
+  await thief.addCookies(kept);
+  const stolen = await thief.newPage();
+  await stolen.goto("/merchant");
+  await expect(stolen).toHaveURL(/\/signin/);
+});
+
+test("a manager ends a user's sessions from Settings: the user is signed out at their next request", async ({ browser }) => {
+  const email = await ownMerchantLogin();
+  const merchant = await (await browser.newContext()).newPage();
+  await signIn(merchant, email);
+  const manager = await (await browser.newContext()).newPage();
+  await signIn(manager, "manager@demo.test");
+  await manager.goto("/manager/settings");
+  const row = manager.getByRole("table", { name: "User sessions" }).getByRole("row").filter({ hasText: email });
+  await expect(row).toContainText("merchant");
+  await row.getByRole("button", { name: "End sessions" }).click();
+  await expect(manager.getByRole("status").filter({ hasText: `Ended 1 session of ${email}` })).toBeVisible();
+  await merchant.goto("/merchant");
+  await expect(merchant).toHaveURL(/\/signin/);
 });

@@ -4,6 +4,7 @@ import { type LocalPostgres, ensureDatabase, startLocalPostgres } from "./db/loc
 import { migrate } from "./db/migrate";
 import { type Env, env } from "./env";
 import { ensureLocalSecrets } from "./local-secrets";
+import { logLine } from "./log";
 
 export const LOCAL_DATABASE = "affiliate";
 
@@ -42,7 +43,7 @@ export interface Bootstrapped {
  * a production deployment must provide its own, and server/env.ts refuses to start without them — checked before
  * migrating (`checkAppEnv: false` for the migration command alone, which needs only DATABASE_URL).
  */
-export async function bootstrap({ cluster = "pg", log = console.log, runMigrations = true, checkAppEnv = true } = {}): Promise<Bootstrapped> {
+export async function bootstrap({ cluster = "pg", log = logLine, runMigrations = true, checkAppEnv = true } = {}): Promise<Bootstrapped> {
   let localPostgres: LocalPostgres | undefined;
   if (!process.env.DATABASE_URL) {
     log(`[db] DATABASE_URL is not set: starting the embedded PostgreSQL in .data/${cluster}`);

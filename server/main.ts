@@ -16,6 +16,7 @@ import { closeDb } from "./db";
 import { env } from "./env";
 import { internalMetrics } from "./http/metrics";
 import { startHotPaths } from "./http/routes";
+import { logger } from "./log";
 import { closeServer, createAppServer } from "./http/server";
 import { onShutdown, shutdown } from "./lifecycle";
 import { startPayoutJob } from "./payouts/job";
@@ -27,6 +28,7 @@ const SHUTDOWN_DEADLINE_MS = 30_000;
 const dev = process.argv.includes("--dev");
 const serveNext = process.env.SERVE_NEXT !== "0";
 
+const log = logger("server");
 let server: http.Server | undefined;
 let stopping = false;
 
@@ -41,9 +43,9 @@ async function start() {
 
   const seed = seedsDemoData(config.SEED, config.NODE_ENV);
   for (const warning of startupWarnings({ ...config, NEXTAUTH_URL: process.env.NEXTAUTH_URL }, { seeding: seed })) {
-    console.warn(`\n[security] WARNING: ${warning}\n`);
+    logger("security").warn(`WARNING: ${warning}`);
   }
-  if (seed && (await seedIfEmpty())) console.log("[seed] empty database: demo data created");
+  if (seed && (await seedIfEmpty())) logger("seed").info("empty database: demo data created");
   if (stopping) return;
 
   let nextHandler;
@@ -69,30 +71,28 @@ async function start() {
   }
   const port = (server.address() as { port: number }).port;
 
-  console.log(`\nAffiliate platform ready on http://localhost:${port}${dev ? " (development)" : ""}`);
-  if (serveNext && seed) {
-    console.log("Demo logins (password: " + DEMO_LOGINS.password + "):");
-    for (const email of DEMO_LOGINS.emails) console.log(`  ${email}`);
-  }
+  log.info(`Affiliate platform ready on http://localhost:${port}${dev ? " (development)" : ""}`);
+  // The demo logins' emails; their password is in the README ("Demo logins"), never in a log line.
+  if (serveNext && seed) log.info(`Demo logins: ${DEMO_LOGINS.emails.join(", ")}`);
 }
 
 const started = start();
 
 async function stop(signal: string) {
   if (stopping) {
-    console.log(`\n[server] ${signal} again: exiting now`);
+    log.warn(`${signal} again: exiting now`);
     process.exit(1);
   }
   stopping = true;
   setTimeout(() => {
-    console.error(`[server] shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting`);
+    log.error(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting`);
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
-  console.log(`\n[server] ${signal}: no new requests; finishing in-flight work…`);
+  log.info(`${signal}: no new requests; finishing in-flight work…`);
   await started.catch(() => {}); // the step in progress, so its resources are registered for shutdown
   if (server?.listening) await closeServer(server);
   await shutdown();
-  console.log("[server] stopped cleanly");
+  log.info("stopped cleanly");
   process.exit(0);
 }
 
@@ -100,7 +100,7 @@ process.on("SIGTERM", () => void stop("SIGTERM"));
 process.on("SIGINT", () => void stop("SIGINT"));
 
 started.catch(async (error) => {
-  console.error(`[server] failed to start: ${(error as Error).message}`);
+  log.fatal(`failed to start: ${(error as Error).message}`);
   await shutdown(() => {}); // stop what did start (the embedded database)
   process.exit(1);
 });

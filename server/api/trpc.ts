@@ -16,11 +16,13 @@ export interface TRPCContext {
   session: AppSession | null;
   /** Request headers when called over HTTP (absent for server-side callers and tests). */
   headers?: Headers;
+  /** Our server's request id (X-Request-Id): on every log line of the call (server/log.ts). */
+  requestId?: string;
 }
 
 /** The context without the HTTP layer: server components, tests (`callerFor`) and the route handler all use it. */
 export function createInnerContext(session: AppSession | null, headers?: Headers): TRPCContext {
-  return { db, session, headers };
+  return { db, session, headers, requestId: headers?.get("x-request-id") ?? undefined };
 }
 
 /** Context of an HTTP call: the next-auth session read from the request cookies. */

@@ -20,6 +20,7 @@ import { ACCOUNT_SUSPENDED } from "./errors";
 import { hashPassword, verifyPassword } from "./password";
 import { SESSION_MAX_AGE_S, endSession, startSession } from "./sessions";
 import type { SessionUser } from "./types";
+import { errorLine } from "../log";
 
 const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().pipe(z.email()), password: z.string().min(1) });
 
@@ -38,7 +39,7 @@ export async function authenticate(email: unknown, password: unknown, ip: string
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await (decoyHash ??= hashPassword("decoy"))));
   if (!user || !ok) return null;
   if (user.affiliate && !user.affiliate.active) throw new Error(ACCOUNT_SUSPENDED);
-  if (user.affiliateId) await recordSignInIp(user.affiliateId, ip).catch((error) => console.error("[auth] sign-in IP not recorded:", (error as Error).message));
+  if (user.affiliateId) await recordSignInIp(user.affiliateId, ip).catch((error) => errorLine(`[auth] sign-in IP not recorded: ${(error as Error).message}`));
   return toSessionUser(user);
 }
 

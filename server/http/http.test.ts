@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getPool } from "../db";
 import { env, resetEnvForTests } from "../env";
+import { captureLogsForTests } from "../log";
 import { createScratchDatabase } from "../testing/scratch-db";
 import { startServerProcess } from "../testing/server-process";
 import { checkHealth } from "./health";
@@ -59,14 +60,13 @@ describe("our HTTP server", () => {
   it("answers an unexpected failure with a 500 JSON error that says nothing of the cause", async () => {
     const server = createAppServer({ routes: [{ prefix: "/boom", handle: () => Promise.reject(new Error("secret internals")) }] });
     const base = await serve(server);
-    const logged = console.error;
-    console.error = () => {};
+    const logs = captureLogsForTests("error");
     try {
       const res = await fetch(`${base}/boom`);
       expect(res.status).toBe(500);
       expect(await res.json()).toEqual({ error: { code: "internal_error", message: "Something went wrong on our side." } });
     } finally {
-      console.error = logged;
+      logs.stop();
       server.close();
     }
   });
@@ -125,8 +125,7 @@ describe("production defaults", () => {
     const plain = createAppServer({ routes });
     process.env.NEXTAUTH_URL = "https://aff.example.com";
     const https = createAppServer({ routes });
-    const logged = console.error;
-    console.error = () => {};
+    const logs = captureLogsForTests("error");
     try {
       for (const [base, hsts] of [[await serve(plain), null], [await serve(https), "max-age=31536000; includeSubDomains"]] as const) {
         for (const path of ["/api/health", "/nowhere", "/boom"]) {
@@ -139,7 +138,7 @@ describe("production defaults", () => {
         }
       }
     } finally {
-      console.error = logged;
+      logs.stop();
       if (saved === undefined) delete process.env.NEXTAUTH_URL;
       else process.env.NEXTAUTH_URL = saved;
       plain.close();

@@ -9,6 +9,7 @@ import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import type { AnyRouter } from "@trpc/server";
 import type { AppSession } from "../auth/types";
 import { type Handler, type HotRoute, sendJson } from "./types";
+import { errorLine } from "../log";
 
 export const TRPC_PREFIX = "/api/trpc/";
 
@@ -79,7 +80,7 @@ export function trpcStreamRoute({ router, session, createContext, perUser }: Str
       path: url.pathname.slice(TRPC_PREFIX.length),
       createContext: () => createContext(caller, req) as never,
       onError: ({ path, error }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} stream failed:`, error.message);
+        if (error.code === "INTERNAL_SERVER_ERROR") errorLine(`[trpc] ${path ?? "?"} stream failed: ${error.message}`);
       },
     });
   };

@@ -24,6 +24,7 @@ import { inTransaction } from "../conversions/transitions";
 import { WAKE_RELAYS_SQL } from "../webhooks/wake";
 import { CLAIMED, IN_FLIGHT, OPEN_FLAG } from "./claim";
 import { PayoutError } from "./errors";
+import { errorLine } from "../log";
 
 export { PayoutError, PayoutError as PayoutRunError } from "./errors";
 
@@ -319,7 +320,7 @@ export function attachInBackground(pool: Pool): Promise<void> {
   attacher = (async () => {
     do {
       attachAgain = false;
-      await attachPaidCommissions(pool).catch((error) => console.error("[payouts] attaching paid commissions failed (the payout job retries):", (error as Error).message));
+      await attachPaidCommissions(pool).catch((error) => errorLine(`[payouts] attaching paid commissions failed (the payout job retries): ${(error as Error).message}`));
     } while (attachAgain);
     attacher = null;
   })();
