@@ -98,11 +98,5 @@ function forbidden(audience: string) {
   return new TRPCError({ code: "FORBIDDEN", message: `Only ${audience} can do this.` });
 }
 
-/**
- * For lookups scoped to the caller (`where: { id, merchantId: ctx.merchantId }`): a missing row means "not yours
- * or not there", refused as FORBIDDEN either way so ids of other owners cannot be probed.
- */
-export function requireOwned<T>(row: T | null | undefined, what: string): T {
-  if (row == null) throw new TRPCError({ code: "FORBIDDEN", message: `This ${what} does not exist or is not yours.` });
-  return row;
-}
+/** Owner-scoped lookups (server/errors.ts): routers keep importing it from here. */
+export { requireOwned } from "../errors";

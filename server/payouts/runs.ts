@@ -20,7 +20,7 @@
 // here can deadlock with a refund.
 import type pg from "pg";
 import { getPool } from "../db";
-import { inTransaction } from "../conversions/transitions";
+import { inTransaction } from "../db/sql";
 import { WAKE_RELAYS_SQL } from "../webhooks/wake";
 import { CLAIMED, IN_FLIGHT, OPEN_FLAG } from "./claim";
 import { PayoutError } from "./errors";
