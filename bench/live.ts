@@ -50,7 +50,8 @@ async function seed(url: string, hash: string, prefix: string) {
     INSERT INTO users (id, email, name, "passwordHash", role, "affiliateId")
       SELECT 'u-a-' || i, 'u' || i || '@bench.test', 'Affiliate user ' || i, 'x', 'AFFILIATE', 'a-' || i FROM generate_series(1, ${AFFILIATES}) AS i;
     INSERT INTO users (id, email, name, "passwordHash", role)
-      SELECT 'u-m-' || i, 'm' || i || '@bench.test', 'Manager ' || i, 'x', 'MANAGER' FROM generate_series(1, 100) AS i;`);
+      SELECT 'u-m-' || i, 'm' || i || '@bench.test', 'Manager ' || i, 'x', 'MANAGER' FROM generate_series(1, 100) AS i;
+    INSERT INTO user_sessions (id, "userId") SELECT 's-' || id, id FROM users WHERE id LIKE 'u-_-%';`);
   const { rows } = await client.query<{ id: number; slug: string; affiliateId: string }>(`SELECT id, slug, "affiliateId" FROM links ORDER BY id`);
   await client.end();
   return rows;

@@ -103,6 +103,6 @@ test("a URL pointing at the cloud metadata service is refused with a clear messa
   await page.getByRole("button", { name: "Add endpoint" }).click();
   await page.getByLabel("Endpoint URL").fill("https://169.254.169.254/latest/meta-data/");
   await page.getByRole("button", { name: "Add endpoint" }).last().click();
-  await expect(page.getByText("URL is refused: 169.254.169.254 is a link-local (cloud metadata) address")).toBeVisible();
+  await expect(page.getByText("URL is refused: 169.254.169.254 is a private or reserved address")).toBeVisible();
   await expect(page.getByTestId("webhook-endpoint").filter({ hasText: "169.254.169.254" })).toHaveCount(0);
 });

@@ -3,7 +3,7 @@
 import { pathToFileURL } from "node:url";
 import { getPool } from "../server/db";
 import { env } from "../server/env";
-import { seedDemoFraud } from "../server/fraud/seed";
+import { seedDemoFraud } from "../server/seed/fraud";
 import { seedDemoProgram } from "../server/seed/write";
 import { DEMO_LOGINS } from "./demo-logins";
 

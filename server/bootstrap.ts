@@ -5,16 +5,31 @@ import { type LocalPostgres, ensureDatabase, startLocalPostgres } from "./db/loc
 import { migrate } from "./db/migrate";
 import { type Env, env } from "./env";
 import { ensureLocalSecrets } from "./local-secrets";
+import { logLine } from "./log";
 
 export const LOCAL_DATABASE = "affiliate";
 
 /**
- * Whether the start seeds demo data into an empty database (SEED in server/env.ts): "auto" seeds the embedded
- * database and anything outside production, never a production DATABASE_URL — the demo logins and the postback
- * token `demo-token` are public.
+ * Whether the start seeds demo data into an empty database (SEED in server/env.ts): "auto" seeds anything outside
+ * production, never under NODE_ENV=production (the embedded database included) — the demo logins and the postback
+ * token `demo-token` are public. SEED=1 seeds anyway (startupWarnings() says so loudly in production).
  */
-export function seedsDemoData(setting: Env["SEED"], { embedded, nodeEnv }: { embedded: boolean; nodeEnv: Env["NODE_ENV"] }): boolean {
-  return setting === "1" || (setting === "auto" && (embedded || nodeEnv !== "production"));
+export function seedsDemoData(setting: Env["SEED"], nodeEnv: Env["NODE_ENV"]): boolean {
+  return setting === "1" || (setting === "auto" && nodeEnv !== "production");
+}
+
+/** What a production start should shout about: public demo logins, plain http, metrics nobody can scrape. */
+export function startupWarnings(config: Pick<Env, "NODE_ENV" | "NEXTAUTH_URL" | "METRICS_TOKEN" | "METRICS_PORT">, { seeding }: { seeding: boolean }): string[] {
+  if (config.NODE_ENV !== "production") return [];
+  const warnings: string[] = [];
+  if (seeding) {
+    warnings.push("SEED=1 in production: an empty database gets the PUBLIC demo logins (password demo-password) and postback token demo-token. Never do this on a reachable server.");
+  }
+  if (!config.NEXTAUTH_URL?.startsWith("https://")) {
+    warnings.push(`production runs on plain http (NEXTAUTH_URL=${config.NEXTAUTH_URL ?? "unset"}): session cookies are not Secure and there is no HSTS. Set NEXTAUTH_URL to the https URL.`);
+  }
+  if (!config.METRICS_TOKEN && !config.METRICS_PORT) warnings.push("GET /metrics is refused: set METRICS_TOKEN or METRICS_PORT to scrape it.");
+  return warnings;
 }
 
 export interface Bootstrapped {
@@ -29,7 +44,7 @@ export interface Bootstrapped {
  * a production deployment must provide its own, and server/env.ts refuses to start without them — checked before
  * migrating (`checkAppEnv: false` for the migration command alone, which needs only DATABASE_URL).
  */
-export async function bootstrap({ cluster = process.env.EMBEDDED_PG_DIR || "pg", log = console.log, runMigrations = true, checkAppEnv = true } = {}): Promise<Bootstrapped> {
+export async function bootstrap({ cluster = process.env.EMBEDDED_PG_DIR || "pg", log = logLine, runMigrations = true, checkAppEnv = true } = {}): Promise<Bootstrapped> {
   let localPostgres: LocalPostgres | undefined;
   if (!process.env.DATABASE_URL) {
     log(`[db] DATABASE_URL is not set: starting the embedded PostgreSQL in ${path.isAbsolute(cluster) ? cluster : `.data/${cluster}`}`);

@@ -4,9 +4,10 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { logLine } from "./log";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const INPUTS = ["app", "components", "server", "public", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const INPUTS = ["app", "components", "server", "public", "proxy.ts", "instrumentation-client.ts", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
 const SKIP = new Set(["node_modules", "generated"]);
 
 export function distDir(): string {
@@ -28,7 +29,7 @@ function sourceHash(): string {
 }
 
 /** Runs `next build` unless the build in distDir() was made from the same sources. */
-export function ensureBuild(log: (line: string) => void = console.log): void {
+export function ensureBuild(log: (line: string) => void = logLine): void {
   const stamp = path.join(distDir(), "SOURCE_HASH");
   const hash = sourceHash();
   if (existsSync(stamp) && readFileSync(stamp, "utf8") === hash) return;

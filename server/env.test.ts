@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { seedsDemoData } from "./bootstrap";
+import { seedsDemoData, startupWarnings } from "./bootstrap";
 import { env, resetEnvForTests } from "./env";
 import { ensureLocalSecrets } from "./local-secrets";
 
@@ -21,12 +21,24 @@ afterEach(() => {
 });
 
 describe("demo data at start", () => {
-  it("is seeded into the embedded database and outside production, never into a production DATABASE_URL unless asked", () => {
-    expect(seedsDemoData("auto", { embedded: true, nodeEnv: "production" })).toBe(true); // npm start on a fresh clone
-    expect(seedsDemoData("auto", { embedded: false, nodeEnv: "development" })).toBe(true);
-    expect(seedsDemoData("auto", { embedded: false, nodeEnv: "production" })).toBe(false);
-    expect(seedsDemoData("1", { embedded: false, nodeEnv: "production" })).toBe(true);
-    expect(seedsDemoData("0", { embedded: true, nodeEnv: "development" })).toBe(false);
+  it("is seeded outside production, never under NODE_ENV=production (embedded database or not) unless SEED=1", () => {
+    expect(seedsDemoData("auto", "production")).toBe(false); // npm start on a fresh clone: no public logins
+    expect(seedsDemoData("auto", "development")).toBe(true);
+    expect(seedsDemoData("auto", "test")).toBe(true);
+    expect(seedsDemoData("1", "production")).toBe(true);
+    expect(seedsDemoData("0", "development")).toBe(false);
+  });
+
+  it("a production start warns loudly about a demo seed, plain http and metrics nobody can scrape; development is quiet", () => {
+    const https = { NODE_ENV: "production", NEXTAUTH_URL: "https://aff.example.com", METRICS_TOKEN: "t".repeat(16), METRICS_PORT: undefined } as const;
+    expect(startupWarnings(https, { seeding: false })).toEqual([]);
+    expect(startupWarnings(https, { seeding: true })).toEqual([expect.stringMatching(/^SEED=1 in production: .*PUBLIC demo logins/)]);
+    expect(startupWarnings({ ...https, NEXTAUTH_URL: "http://aff.example.com" }, { seeding: false })).toEqual([
+      expect.stringMatching(/plain http \(NEXTAUTH_URL=http:\/\/aff\.example\.com\): session cookies are not Secure/),
+    ]);
+    expect(startupWarnings({ ...https, METRICS_TOKEN: undefined }, { seeding: false })).toEqual([expect.stringMatching(/\/metrics is refused/)]);
+    expect(startupWarnings({ ...https, METRICS_TOKEN: undefined, METRICS_PORT: 9100 }, { seeding: false })).toEqual([]);
+    expect(startupWarnings({ NODE_ENV: "development", NEXTAUTH_URL: undefined, METRICS_TOKEN: undefined, METRICS_PORT: undefined }, { seeding: true })).toEqual([]);
   });
 });
 

@@ -70,8 +70,9 @@ const schema = z.object({
   ROLLUP_COMPACT_MS: z.coerce.number().int().min(50).default(1_000),
   FRAUD_CHECKS: z.enum(["on", "off"]).default("on"),
   /**
-   * Demo data on an empty database at start: "auto" seeds the embedded database and any database outside
-   * production (never a production DATABASE_URL: the demo logins and postback token are public); "1" always; "0" never.
+   * Demo data on an empty database at start: "auto" seeds any database outside production (never under
+   * NODE_ENV=production, embedded or not: the demo logins and postback token are public); "1" always (with a loud
+   * warning in production); "0" never.
    */
   SEED: z.enum(["auto", "0", "1"]).default("auto"),
   /** SMTP transport for one-time links (smtp://user:pass@host:587; smtps:// for TLS). Unset: no mail is sent. */
@@ -79,6 +80,9 @@ const schema = z.object({
   MAIL_FROM: z.string().default("Affiliate program <no-reply@localhost>"),
   /** When set, GET /metrics needs `Authorization: Bearer <token>` (scrapers from outside the private network). */
   METRICS_TOKEN: z.string().min(16, { error: "METRICS_TOKEN must be at least 16 characters" }).optional(),
+  /** A second, internal listener that serves GET /metrics without a token (on METRICS_HOST: keep it private). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().default("127.0.0.1"),
 });
 
 export type Env = z.infer<typeof schema>;

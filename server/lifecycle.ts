@@ -1,5 +1,7 @@
 // Ordered shutdown: what a module must finish before the process exits (flush the click buffer, stop the relay)
 // registers here; the server calls `shutdown()` once on SIGTERM/SIGINT after it stops accepting requests.
+import { logLine } from "./log";
+
 type Hook = { name: string; order: number; run: () => Promise<void> | void };
 
 const hooks: Hook[] = [];
@@ -11,7 +13,7 @@ export function onShutdown(name: string, run: Hook["run"], order = 0): void {
 
 let running: Promise<void> | undefined;
 
-export function shutdown(log: (line: string) => void = console.log): Promise<void> {
+export function shutdown(log: (line: string) => void = logLine): Promise<void> {
   running ??= (async () => {
     for (const hook of [...hooks].sort((a, b) => a.order - b.order)) {
       try {

@@ -10,11 +10,13 @@
 import next from "next";
 import type http from "node:http";
 import path from "node:path";
-import { bootstrap, seedsDemoData } from "./bootstrap";
+import { bootstrap, seedsDemoData, startupWarnings } from "./bootstrap";
 import { ensureBuild } from "./build";
 import { closeDb } from "./db";
 import { env } from "./env";
+import { internalMetrics } from "./http/metrics";
 import { startHotPaths } from "./http/routes";
+import { logger } from "./log";
 import { closeServer, createAppServer } from "./http/server";
 import { onShutdown, shutdown } from "./lifecycle";
 import { startPayoutJob } from "./payouts/job";
@@ -26,6 +28,7 @@ const SHUTDOWN_DEADLINE_MS = 30_000;
 const dev = process.argv.includes("--dev");
 const serveNext = process.env.SERVE_NEXT !== "0";
 
+const log = logger("server");
 let server: http.Server | undefined;
 let stopping = false;
 
@@ -38,8 +41,11 @@ async function start() {
   const config = env();
   process.env.NEXTAUTH_URL ??= `http://localhost:${config.PORT}`;
 
-  const seed = seedsDemoData(config.SEED, { embedded: localPostgres !== undefined, nodeEnv: config.NODE_ENV });
-  if (seed && (await seedIfEmpty())) console.log("[seed] empty database: demo data created");
+  const seed = seedsDemoData(config.SEED, config.NODE_ENV);
+  for (const warning of startupWarnings({ ...config, NEXTAUTH_URL: process.env.NEXTAUTH_URL }, { seeding: seed })) {
+    logger("security").warn(`WARNING: ${warning}`);
+  }
+  if (seed && (await seedIfEmpty())) logger("seed").info("empty database: demo data created");
   if (stopping) return;
 
   let nextHandler;
@@ -58,32 +64,35 @@ async function start() {
   startPayoutJob();
   if (stopping) return;
   await new Promise<void>((resolve) => server!.listen(config.PORT, config.HOST, resolve));
+  if (config.METRICS_PORT) {
+    const internal = createAppServer({ routes: [{ prefix: "/metrics", methods: ["GET"], handle: internalMetrics }] });
+    await new Promise<void>((resolve) => internal.listen(config.METRICS_PORT, config.METRICS_HOST, resolve));
+    onShutdown("metrics port", () => closeServer(internal, 1_000));
+  }
   const port = (server.address() as { port: number }).port;
 
-  console.log(`\nAffiliate platform ready on http://localhost:${port}${dev ? " (development)" : ""}`);
-  if (serveNext && seed) {
-    console.log("Demo logins (password: " + DEMO_LOGINS.password + "):");
-    for (const email of DEMO_LOGINS.emails) console.log(`  ${email}`);
-  }
+  log.info(`Affiliate platform ready on http://localhost:${port}${dev ? " (development)" : ""}`);
+  // The demo logins' emails; their password is in the README ("Demo logins"), never in a log line.
+  if (serveNext && seed) log.info(`Demo logins: ${DEMO_LOGINS.emails.join(", ")}`);
 }
 
 const started = start();
 
 async function stop(signal: string) {
   if (stopping) {
-    console.log(`\n[server] ${signal} again: exiting now`);
+    log.warn(`${signal} again: exiting now`);
     process.exit(1);
   }
   stopping = true;
   setTimeout(() => {
-    console.error(`[server] shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting`);
+    log.error(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting`);
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
-  console.log(`\n[server] ${signal}: no new requests; finishing in-flight work…`);
+  log.info(`${signal}: no new requests; finishing in-flight work…`);
   await started.catch(() => {}); // the step in progress, so its resources are registered for shutdown
   if (server?.listening) await closeServer(server);
   await shutdown();
-  console.log("[server] stopped cleanly");
+  log.info("stopped cleanly");
   process.exit(0);
 }
 
@@ -91,7 +100,7 @@ process.on("SIGTERM", () => void stop("SIGTERM"));
 process.on("SIGINT", () => void stop("SIGINT"));
 
 started.catch(async (error) => {
-  console.error(`[server] failed to start: ${(error as Error).message}`);
+  log.fatal(`failed to start: ${(error as Error).message}`);
   await shutdown(() => {}); // stop what did start (the embedded database)
   process.exit(1);
 });

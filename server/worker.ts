@@ -2,21 +2,24 @@
 // Same bootstrap as the server, so it works with DATABASE_URL or the embedded PostgreSQL of a local run.
 import { bootstrap } from "./bootstrap";
 import { shutdown, onShutdown } from "./lifecycle";
+import { logger } from "./log";
 import { startWebhookRelay } from "./webhooks/start";
 
+const log = logger("worker");
+
 async function main() {
-  const { localPostgres } = await bootstrap({ log: (line) => console.log(line) });
+  const { localPostgres } = await bootstrap();
   if (localPostgres) onShutdown("embedded postgres", localPostgres.stop, 200);
   await startWebhookRelay();
-  console.log("[worker] webhook relay running; Ctrl+C to stop");
+  log.info("webhook relay running; Ctrl+C to stop");
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n[worker] ${signal}: finishing in-flight deliveries…`);
+    log.info(`${signal}: finishing in-flight deliveries…`);
     await shutdown();
-    console.log("[worker] stopped cleanly");
+    log.info("stopped cleanly");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
@@ -24,6 +27,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`[worker] failed to start: ${(error as Error).message}`);
+  log.fatal(`failed to start: ${(error as Error).message}`);
   process.exit(1);
 });

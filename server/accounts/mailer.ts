@@ -2,6 +2,7 @@
 // to the manager who made it (they send it themselves), and in development it is also written to the log. Set
 // SMTP_URL (smtp://user:pass@host:587, smtps://… for TLS) and MAIL_FROM to send mail through nodemailer instead.
 // Tests and other transports plug in with setMailer().
+import { errorLine, logLine } from "../log";
 import { env } from "../env";
 
 export interface Mail {
@@ -20,7 +21,7 @@ export interface Mailer {
 export const logMailer: Mailer = {
   kind: "log",
   async send(mail) {
-    console.log(`[mail] to ${mail.to}: ${mail.subject}\n${mail.text}`);
+    logLine(`[mail] to ${mail.to}: ${mail.subject}\n${mail.text}`);
   },
 };
 
@@ -62,7 +63,7 @@ export async function deliver(mail: Mail): Promise<boolean> {
     await m.send(mail);
     return m.kind === "smtp";
   } catch (error) {
-    console.error(`[mail] not sent to ${mail.to}:`, (error as Error).message);
+    errorLine(`[mail] not sent to ${mail.to}: ${(error as Error).message}`);
     return false;
   }
 }

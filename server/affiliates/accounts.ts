@@ -4,9 +4,9 @@
 // (users.sessionsRevokedAt; server/auth/options.ts reads the account on every session read). Their commissions are
 // left alone: holding, reversing or paying them stays a manager's decision on the Conversions and Fraud pages.
 // Every change is audited, with its reason.
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db, Prisma } from "../db";
+import { DomainError } from "../errors";
 
 export const affiliateListInput = z.object({
   search: z.string().trim().max(100).optional(),
@@ -79,7 +79,7 @@ export async function affiliateChoices(db: Db, input: z.output<typeof affiliateC
 export async function setAffiliateActive(db: Db, input: z.output<typeof setAffiliateActiveInput>, actorId: string) {
   return db.$transaction(async (tx) => {
     const [before] = await tx.$queryRaw<{ active: boolean }[]>`SELECT active FROM affiliates WHERE id = ${input.affiliateId} FOR UPDATE`;
-    if (!before) throw new TRPCError({ code: "NOT_FOUND", message: "That affiliate no longer exists." });
+    if (!before) throw new DomainError("not_found", "That affiliate no longer exists.");
     if (before.active !== input.active) {
       // The links trigger sends NOTIFY link_changed on commit: every server's cache drops (or restores) the links.
       await tx.affiliate.update({ where: { id: input.affiliateId }, data: { active: input.active } });

@@ -9,17 +9,20 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { AppSession, SessionUser } from "../auth/types";
 import { type Db, db } from "../db";
+import { DomainError, TRPC_CODE } from "../errors";
 
 export interface TRPCContext {
   db: Db;
   session: AppSession | null;
   /** Request headers when called over HTTP (absent for server-side callers and tests). */
   headers?: Headers;
+  /** Our server's request id (X-Request-Id): on every log line of the call (server/log.ts). */
+  requestId?: string;
 }
 
 /** The context without the HTTP layer: server components, tests (`callerFor`) and the route handler all use it. */
 export function createInnerContext(session: AppSession | null, headers?: Headers): TRPCContext {
-  return { db, session, headers };
+  return { db, session, headers, requestId: headers?.get("x-request-id") ?? undefined };
 }
 
 /** Context of an HTTP call: the next-auth session read from the request cookies. */
@@ -51,10 +54,20 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
 
-export const publicProcedure = t.procedure;
+/** Domain errors (server/errors.ts) thrown by domain code become their tRPC code with their message: the one mapping. */
+const domainProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const { cause } = result.error;
+    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = domainProcedure;
 
 /** Any signed-in user. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = domainProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { session: ctx.session } });
 });
@@ -85,11 +98,5 @@ function forbidden(audience: string) {
   return new TRPCError({ code: "FORBIDDEN", message: `Only ${audience} can do this.` });
 }
 
-/**
- * For lookups scoped to the caller (`where: { id, merchantId: ctx.merchantId }`): a missing row means "not yours
- * or not there", refused as FORBIDDEN either way so ids of other owners cannot be probed.
- */
-export function requireOwned<T>(row: T | null | undefined, what: string): T {
-  if (row == null) throw new TRPCError({ code: "FORBIDDEN", message: `This ${what} does not exist or is not yours.` });
-  return row;
-}
+/** Owner-scoped lookups (server/errors.ts): routers keep importing it from here. */
+export { requireOwned } from "../errors";

@@ -34,5 +34,7 @@ declare module "next-auth/jwt" {
     id: string;
     /** When this session signed in (epoch ms): sessions older than the user's sessionsRevokedAt are over. */
     signedInAt?: number;
+    /** The user_sessions row of this sign-in (server/auth/sessions.ts): ended by sign-out or a manager. */
+    sid?: string;
   }
 }

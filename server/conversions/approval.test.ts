@@ -1,7 +1,8 @@
 import pg from "pg";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db, getPool } from "../db";
 import { withDatabase } from "../db/local-postgres";
+import { captureLogsForTests } from "../log";
 import { clickIdFor, createConversion, createManager, createProgram, unique } from "../testing/fixtures";
 import { createFlaggedCommission } from "../fraud/test-support";
 import { approveCommissions, approveDueCommissions, startApprovalJob } from "./approval";
@@ -45,15 +46,15 @@ describe("approval after the holding period", () => {
 
   it("reports a failed round and keeps running", async () => {
     const broken = new pg.Pool({ connectionString: withDatabase(process.env.DATABASE_URL!, `missing_${unique("db").replace("-", "_")}`) });
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogsForTests("error");
     const job = startApprovalJob({ pool: broken, intervalMs: 3_600_000, registerShutdown: false });
     try {
       expect(await job.runOnce()).toBe(0);
       expect(await job.runOnce()).toBe(0); // a new round after the failed one, not a stuck promise
-      expect(errors).toHaveBeenCalledTimes(2);
-      expect(errors.mock.calls[0]![0]).toBe("[approvals] round failed (retried next round):");
+      expect(logs.lines).toHaveLength(2);
+      expect(JSON.parse(logs.lines[0]!)).toMatchObject({ level: 50, tag: "approvals", msg: expect.stringMatching(/^round failed \(retried next round\): /) });
     } finally {
-      errors.mockRestore();
+      logs.stop();
       await job.stop();
       await broken.end();
     }

@@ -6,6 +6,7 @@ import { type Db, Prisma } from "../db";
 import { withoutOpenFraudFlags } from "../fraud/flags";
 import { onShutdown } from "../lifecycle";
 import { type Queryable, statement } from "./store";
+import { errorLine } from "../log";
 
 // SKIP LOCKED: several server instances may run the job at once; each row is approved once, and a row a refund
 // holds locked is simply left for the next round (it will be REVERSED, not approved).
@@ -56,7 +57,7 @@ export function startApprovalJob({ pool, intervalMs = 60_000, registerShutdown =
   const runOnce = () =>
     (running ??= approveDueCommissions(pool, { now: now() })
       .catch((error) => {
-        console.error("[approvals] round failed (retried next round):", (error as Error).message);
+        errorLine(`[approvals] round failed (retried next round): ${(error as Error).message}`);
         return 0;
       })
       .finally(() => {

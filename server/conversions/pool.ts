@@ -11,6 +11,7 @@
 // 503 and the merchant's retry is then recognised as a duplicate (200, the original conversion id).
 import pg from "pg";
 import { env } from "../env";
+import { errorLine } from "../log";
 
 export interface PostbackTimeouts {
   connectMs: number;
@@ -42,7 +43,7 @@ export function createPostbackPool(connectionString: string, timeouts: PostbackT
     allowExitOnIdle: true,
   });
   // An idle client losing its connection (database restart) must not crash the process.
-  pool.on("error", (error) => console.error("[postbacks] idle client error:", error.message));
+  pool.on("error", (error) => errorLine(`[postbacks] idle client error: ${error.message}`));
   return pool;
 }
 

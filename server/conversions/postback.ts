@@ -37,6 +37,7 @@ import {
 } from "./store";
 import { type LogFields, type TransitionHooks, type TransitionResult, approveConversion, refundConversion } from "./transitions";
 import { isDatabaseUnavailable } from "./unavailable";
+import { errorLine } from "../log";
 
 export interface PostbackDeps {
   pool: pg.Pool;
@@ -100,7 +101,7 @@ export async function processPostback(request: PostbackRequest, deps: PostbackDe
     if (isDatabaseUnavailable(error)) {
       return respond(503, { error: { code: "unavailable", message: REJECTIONS.unavailable.message } }, { "retry-after": String(RETRY_AFTER_SECONDS) });
     }
-    console.error("[postback] unexpected error:", (error as Error)?.message ?? error);
+    errorLine(`[postback] unexpected error: ${(error as Error)?.message ?? error}`);
     return respond(500, { error: { code: "internal_error", message: "Something went wrong on our side; nothing was recorded. Retry later." } });
   } finally {
     // A connection that failed mid-request may be dead or mid-transaction: discard it rather than reuse it.
@@ -371,7 +372,7 @@ async function evaluateSafely(deps: PostbackDeps, click: StoredClick | null, can
   try {
     return await deps.evaluate(candidate, click);
   } catch (error) {
-    console.error("[postback] fraud evaluation failed:", (error as Error)?.message ?? error);
+    errorLine(`[postback] fraud evaluation failed: ${(error as Error)?.message ?? error}`);
     const reason = "automatic fraud checks could not run; a manager will review it";
     return { score: 0, decision: "HOLD", reason, flags: [{ code: "check_error", severity: 0, explanation: reason, evidence: {} }] };
   }

@@ -3,6 +3,7 @@
 // routers pass the session's ids, never the client's.
 import type { Db, Prisma } from "../db";
 import type { CommissionStatus, ConversionStatus, PostbackOutcome } from "../db";
+import { affiliateHeldReason } from "./labels";
 
 export const PAGE_SIZE = 50;
 
@@ -146,7 +147,7 @@ export async function conversionFilterOptions(db: Db) {
 
 /**
  * An affiliate's own conversions with their commissions. What the merchant knows about its customer (customer id,
- * IP, txn id) is not shown to the affiliate.
+ * IP, txn id) is not shown to the affiliate, nor the fraud rule's detail of a held commission (affiliateHeldReason).
  */
 export async function affiliateConversions(db: Db, affiliateId: string, filter: { status?: CommissionStatus; cursor?: string; limit?: number }) {
   const limit = filter.limit ?? PAGE_SIZE;
@@ -159,7 +160,10 @@ export async function affiliateConversions(db: Db, affiliateId: string, filter: 
       createdAt: true,
       offer: { select: { name: true, merchant: { select: { name: true } } } },
       conversion: { select: { id: true, createdAt: true, event: true, amountMinor: true, currency: true, status: true, sub1: true, link: { select: { slug: true } } } },
+      fraudFlags: { select: { code: true } },
     },
   });
-  return paginate(rows, limit);
+  // Held or reversed by the fraud checks: "under review" with a category, never the rule's detail (managers' only).
+  const shown = rows.map(({ fraudFlags, ...row }) => ({ ...row, heldReason: affiliateHeldReason({ ...row, flagCodes: fraudFlags.map((f) => f.code) }) }));
+  return paginate(shown, limit);
 }

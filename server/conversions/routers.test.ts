@@ -77,7 +77,7 @@ describe("postback log", () => {
 });
 
 describe("conversions and commissions", () => {
-  it("lets a manager filter and approve, and an affiliate read their own with the held reason", async () => {
+  it("lets a manager filter and approve (with the held reason's detail), and an affiliate read their own as under review", async () => {
     const { merchant, affiliate, link } = await createProgram();
     const other = await createProgram();
     const sent = [];
@@ -89,11 +89,13 @@ describe("conversions and commissions", () => {
     await api.get({ token: other.merchant.postbackToken, click_id: clickIdFor(other.link.id), txn_id: unique("c") });
     const [first, second] = await Promise.all(sent.map((s) => db.commission.findFirstOrThrow({ where: { conversionId: s.body.conversion_id } })));
     await db.commission.update({ where: { id: second!.id }, data: { status: "HELD", heldReason: "velocity: 40 clicks from one IP in 1 min" } });
+    await db.fraudFlag.create({ data: { code: "click_velocity", severity: 60, explanation: "40 clicks from one IP in 1 min", affiliateId: affiliate.id, commissionId: second!.id } });
 
     const manager = callerFor(await createManager());
     const list = await manager.conversions.list({ merchantId: merchant.id });
     expect(list.rows).toHaveLength(2);
     expect(list.rows[0]!.commissions[0]).toHaveProperty("calculation");
+    expect(list.rows.flatMap((r) => r.commissions).find((c) => c.status === "HELD")!.heldReason).toBe("velocity: 40 clicks from one IP in 1 min");
     expect((await manager.conversions.list({ merchantId: merchant.id, commissionStatus: "HELD" })).rows).toHaveLength(1);
     expect((await manager.conversions.commissions({ affiliateId: affiliate.id, status: "PENDING" })).rows.map((r) => r.id)).toEqual([first!.id]);
 
@@ -103,9 +105,9 @@ describe("conversions and commissions", () => {
 
     const mine = await callerFor(affiliate.user).conversions.mine({});
     expect(mine.rows.map((r) => r.status).sort()).toEqual(["APPROVED", "HELD"]);
-    expect(mine.rows.find((r) => r.status === "HELD")!.heldReason).toBe("velocity: 40 clicks from one IP in 1 min");
+    expect(mine.rows.find((r) => r.status === "HELD")!.heldReason).toBe("under review (traffic quality)");
     const shown = JSON.stringify(mine);
-    for (const secret of [...merchantSide.txn_ids, merchantSide.customer_id, merchantSide.ip]) expect(shown).not.toContain(secret);
+    for (const secret of [...merchantSide.txn_ids, merchantSide.customer_id, merchantSide.ip, "40 clicks", "click_velocity"]) expect(shown).not.toContain(secret);
     const theirs = await callerFor(other.affiliate.user).conversions.mine({});
     expect(theirs.rows).toHaveLength(1);
     await expect(callerFor(affiliate.user).conversions.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });

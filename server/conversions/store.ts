@@ -14,12 +14,10 @@ import type { TouchLink } from "./attribution";
 import type { ReasonCode } from "./reasons";
 import { WAKE_RELAYS_SQL } from "../webhooks/wake";
 
-export type Queryable = Pick<pg.ClientBase, "query">;
+import { type Queryable, statement } from "../db/sql";
 
-/** `name` makes node-postgres prepare the statement once per connection (saves planning the context read's joins). */
-export function statement(text: string, values: unknown[], name?: string): pg.QueryConfig {
-  return { text, values, name };
-}
+export type { Queryable };
+export { statement }; // the shared helpers' old home: callers in conversions keep importing them here
 
 export interface TierRow {
   minConversions: number;

@@ -15,6 +15,7 @@ import { closeFlagsOfRefund, withoutOpenFraudFlags } from "../fraud/flags";
 import { minorToDecimal } from "../money";
 import { CLAIM } from "../payouts/claim";
 import { type ConversionFacts, commissionPayload, conversionPayload, event } from "./events";
+import { inTransaction } from "../db/sql";
 import { type ConversionStatus, type LogDraft, type OutboxDraft, type Queryable, insertEvents, statement, writeLog } from "./store";
 
 export type LogFields = Pick<LogDraft, "method" | "params" | "ip" | "receivedAt">;
@@ -32,19 +33,6 @@ export type TransitionResult =
 
 function logAccepted(db: Queryable, merchantId: string, conversionId: string, reasonCode: "approved" | "refunded", message: string, log: LogFields) {
   return writeLog(db, { ...log, merchantId, outcome: "ACCEPTED", reasonCode, message, httpStatus: 200, conversionId });
-}
-
-/** Runs `work` in a transaction on `client`; rolls back on any error (the caller turns errors into responses). */
-export async function inTransaction<T>(client: Queryable, work: () => Promise<T>): Promise<T> {
-  await client.query("BEGIN");
-  try {
-    const result = await work();
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {}); // a dead connection has nothing left to roll back
-    throw error;
-  }
 }
 
 /** The conversion row as locked for a status change (sub1..sub5 as columns). */

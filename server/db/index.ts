@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { env } from "../env";
 import { PrismaClient } from "./generated/client";
+import { errorLine } from "../log";
 
 export type Db = InstanceType<typeof PrismaClient>;
 
@@ -14,7 +15,7 @@ function createPool(): pg.Pool {
   // fails after 5 s instead of hanging.
   const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection (database restart) must not crash the process.
-  pool.on("error", (error) => console.error("[db] idle client error:", error.message));
+  pool.on("error", (error) => errorLine(`[db] idle client error: ${error.message}`));
   return pool;
 }
 

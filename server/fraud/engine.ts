@@ -10,6 +10,7 @@ import { type ClickTimeSettings, HOUR, LIMITS, type TrafficClick, TrafficState }
 import type { ConversionCandidate, FraudFlagDraft, FraudVerdict, StoredClick } from "./types";
 import { customerKey } from "./identity";
 import { headlessMarker } from "./user-agent";
+import { errorLine } from "../log";
 
 export interface EngineOptions {
   /** How many notable clicks keep their traits for the conversions that follow them. */
@@ -38,7 +39,7 @@ export class FraudEngine {
 
   constructor(options: EngineOptions = {}) {
     this.traffic = new TrafficState(options.maxNotableClicks);
-    this.log = options.log ?? ((line) => console.error(line));
+    this.log = options.log ?? errorLine;
   }
 
   setConfig(rows: readonly ConfigRow[] | FraudConfig): void {

@@ -3,7 +3,7 @@
 // (./review.ts), the merchant's refund (server/conversions/transitions.ts calls closeFlagsOfRefund), or a review of
 // a commission that was already paid or reversed. A commission with open flags waits for a manager: the approval job
 // and merchant approvals leave it pending (`withoutOpenFraudFlags`), so it is never paid unreviewed.
-import { type Queryable, statement } from "../conversions/store";
+import { type Queryable, statement } from "../db/sql";
 
 export const RESOLUTIONS = {
   release: "released by a manager",

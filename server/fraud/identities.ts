@@ -1,12 +1,12 @@
 // An affiliate's own identities, for the self-referral rule: the IPs they sign in from (recorded at each sign-in,
 // newest first, at most SIGN_IN_IPS_KEPT) and the IPs and customer ids managers list as theirs (validated, audited).
 // Every change sends NOTIFY fraud_config in its transaction, so every server's engine reloads them on commit.
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { type Db, type Prisma, db as defaultDb } from "../db";
 import { blockedReason } from "../webhooks/ssrf";
 import { canonicalIp } from "./ip";
 import { CONFIG_CHANNEL, notifyFraudConfigChanged } from "./runtime";
+import { DomainError } from "../errors";
 
 export const SIGN_IN_IPS_KEPT = 10;
 const MAX_LISTED = 100;
@@ -77,7 +77,7 @@ export async function updateIdentities(db: Db, input: IdentitiesUpdate, actorId:
   return db.$transaction(async (tx) => {
     const [before] = await tx.$queryRaw<{ knownIps: string[]; knownCustomers: string[]; signInIps: string[] }[]>`
       SELECT "knownIps", "knownCustomers", "signInIps" FROM affiliates WHERE id = ${input.affiliateId} FOR UPDATE`;
-    if (!before) throw new TRPCError({ code: "NOT_FOUND", message: "That affiliate no longer exists." });
+    if (!before) throw new DomainError("not_found", "That affiliate no longer exists.");
     const forget = new Set(input.forgetSignInIps);
     const after = { knownIps: input.knownIps, knownCustomers: input.knownCustomers, signInIps: (before.signInIps ?? []).filter((ip) => !forget.has(ip)) };
     const saved = await tx.affiliate.update({ where: { id: input.affiliateId }, data: after, select: identityFields });

@@ -10,7 +10,7 @@ import { createProgram, unique } from "../testing/fixtures";
 import { createClickIdCodec } from "../tracking/click-id";
 import { FraudEngine } from "./engine";
 import { evaluateConversion, fraudEngine, judge, setFraudChecks } from "./index";
-import { DEMO_IDENTITIES, seedDemoFraud } from "./seed";
+import { DEMO_IDENTITIES, seedDemoFraud } from "../seed/fraud";
 import { STARTER_BLOCKLIST } from "./starter-blocklist";
 
 const engine = new FraudEngine({ log: () => {} });

@@ -10,6 +10,7 @@ import { onClick } from "../tracking/click-events";
 import type { FraudEngine } from "./engine";
 import { seedStarterBlocklist } from "./starter-blocklist";
 import { HOUR, LIMITS } from "./traffic";
+import { logLine } from "../log";
 
 export const CONFIG_CHANNEL = "fraud_config";
 
@@ -144,7 +145,7 @@ export interface FraudRuntime {
 }
 
 export async function startRuntime(engine: FraudEngine, options: RuntimeOptions = {}): Promise<FraudRuntime> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? logLine;
   await seedStarterBlocklist();
   await reloadSettings(engine);
   const started = Date.now();

@@ -1,13 +1,13 @@
 // Manager-edited settings: each rule's on/off, severity and params, the score thresholds, the CIDR block list.
 // Every change is audited and announced on the `fraud_config` channel in the same transaction, so every server
 // instance reloads it on commit (see runtime.ts) — no restart.
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { type Db, Prisma } from "../db";
 import { THRESHOLDS_CODE, type Thresholds, compileConfig, ruleUpdateSchema, thresholdsSchema } from "./config";
 import { parseCidr } from "./ip";
 import { RULES } from "./rules";
 import { notifyFraudConfigChanged } from "./runtime";
+import { DomainError } from "../errors";
 
 /** Every rule with its effective settings and the JSON schema of its params (the rules page builds its form from it). */
 export async function listRules(db: Db) {
@@ -84,7 +84,7 @@ export async function addBlock(db: Db, input: { cidr: string; label: string }, a
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw new TRPCError({ code: "CONFLICT", message: `${input.cidr} is already on the block list.` });
+      throw new DomainError("conflict", `${input.cidr} is already on the block list.`);
     }
     throw error;
   }
@@ -93,7 +93,7 @@ export async function addBlock(db: Db, input: { cidr: string; label: string }, a
 export async function removeBlock(db: Db, id: string, actorId: string) {
   return db.$transaction(async (tx) => {
     const block = await tx.ipBlock.findUnique({ where: { id } });
-    if (!block) throw new TRPCError({ code: "NOT_FOUND", message: "That block-list entry no longer exists." });
+    if (!block) throw new DomainError("not_found", "That block-list entry no longer exists.");
     await tx.ipBlock.delete({ where: { id } });
     await tx.auditLog.create({ data: { actorId, action: "fraud.block.remove", entityType: "ip_block", entityId: id, data: { cidr: block.cidr, label: block.label } } });
     await notifyFraudConfigChanged(tx, "blocklist");

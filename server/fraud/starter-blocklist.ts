@@ -4,7 +4,7 @@
 // tags, the hosts' RIPE/ARIN registrations); managers extend or trim it on /manager/fraud/rules. VPN and corporate
 // egress ranges are deliberately absent: real people browse through them.
 import type pg from "pg";
-import { inTransaction } from "../conversions/transitions";
+import { inTransaction } from "../db/sql";
 import { getPool } from "../db";
 import type { BlockEntry } from "./ip";
 

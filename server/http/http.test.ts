@@ -3,10 +3,11 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getPool } from "../db";
 import { env, resetEnvForTests } from "../env";
+import { captureLogsForTests } from "../log";
 import { createScratchDatabase } from "../testing/scratch-db";
 import { startServerProcess } from "../testing/server-process";
 import { checkHealth } from "./health";
-import { metrics } from "./metrics";
+import { internalMetrics, metrics } from "./metrics";
 import { createAppServer } from "./server";
 
 afterAll(closeDb);
@@ -59,14 +60,13 @@ describe("our HTTP server", () => {
   it("answers an unexpected failure with a 500 JSON error that says nothing of the cause", async () => {
     const server = createAppServer({ routes: [{ prefix: "/boom", handle: () => Promise.reject(new Error("secret internals")) }] });
     const base = await serve(server);
-    const logged = console.error;
-    console.error = () => {};
+    const logs = captureLogsForTests("error");
     try {
       const res = await fetch(`${base}/boom`);
       expect(res.status).toBe(500);
       expect(await res.json()).toEqual({ error: { code: "internal_error", message: "Something went wrong on our side." } });
     } finally {
-      console.error = logged;
+      logs.stop();
       server.close();
     }
   });
@@ -92,6 +92,57 @@ describe("our HTTP server", () => {
       delete process.env.METRICS_TOKEN;
       resetEnvForTests();
       server.close();
+    }
+  });
+});
+
+describe("production defaults", () => {
+  it("refuses /metrics in production without METRICS_TOKEN; the internal port's /metrics is open", async () => {
+    const server = createAppServer({ routes: [{ prefix: "/metrics", methods: ["GET"], handle: metrics }] });
+    const internal = createAppServer({ routes: [{ prefix: "/metrics", methods: ["GET"], handle: internalMetrics }] });
+    const [base, internalBase] = [await serve(server), await serve(internal)];
+    const saved = process.env.NODE_ENV;
+    try {
+      Object.assign(process.env, { NODE_ENV: "production", NEXTAUTH_SECRET: "s".repeat(32), CLICK_ID_SECRET: "c".repeat(32), WEBHOOK_SECRET_KEY: "w".repeat(32) });
+      resetEnvForTests();
+      const refused = await fetch(`${base}/metrics`);
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).error.message).toBe("GET /metrics needs METRICS_TOKEN in production (or scrape the internal METRICS_PORT).");
+      const open = await fetch(`${internalBase}/metrics`);
+      expect(open.status).toBe(200);
+      expect(open.headers.get("content-type")).toMatch(/^text\/plain; version=/); // the Prometheus text format
+    } finally {
+      Object.assign(process.env, { NODE_ENV: saved });
+      resetEnvForTests();
+      server.close();
+      internal.close();
+    }
+  });
+
+  it("puts the security headers on every response it answers, HSTS only when the public URL is https", async () => {
+    const saved = process.env.NEXTAUTH_URL;
+    const routes = [{ prefix: "/boom", handle: () => Promise.reject(new Error("x")) }];
+    const plain = createAppServer({ routes });
+    process.env.NEXTAUTH_URL = "https://aff.example.com";
+    const https = createAppServer({ routes });
+    const logs = captureLogsForTests("error");
+    try {
+      for (const [base, hsts] of [[await serve(plain), null], [await serve(https), "max-age=31536000; includeSubDomains"]] as const) {
+        for (const path of ["/api/health", "/nowhere", "/boom"]) {
+          const res = await fetch(`${base}${path}`);
+          expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+          expect(res.headers.get("referrer-policy"), path).toBe("strict-origin-when-cross-origin");
+          expect(res.headers.get("x-frame-options"), path).toBe("DENY");
+          expect(res.headers.get("content-security-policy"), path).toBe("default-src 'none'; frame-ancestors 'none'");
+          expect(res.headers.get("strict-transport-security"), path).toBe(hsts);
+        }
+      }
+    } finally {
+      logs.stop();
+      if (saved === undefined) delete process.env.NEXTAUTH_URL;
+      else process.env.NEXTAUTH_URL = saved;
+      plain.close();
+      https.close();
     }
   });
 });

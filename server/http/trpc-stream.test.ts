@@ -9,6 +9,7 @@ import { encode } from "next-auth/jwt";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toSessionUser } from "../auth/options";
+import { startSession } from "../auth/sessions";
 import { env } from "../env";
 import { getPool } from "../db";
 import { startLive, type LiveService } from "../live";
@@ -27,7 +28,7 @@ let affiliateId: string;
 let otherAffiliateCookie: string;
 
 async function cookieFor(user: Parameters<typeof toSessionUser>[0]) {
-  const token = await encode({ token: { ...toSessionUser(user), signedInAt: Date.now() }, secret: env().NEXTAUTH_SECRET });
+  const token = await encode({ token: { ...toSessionUser(user), signedInAt: Date.now(), sid: await startSession(user.id) }, secret: env().NEXTAUTH_SECRET });
   return `next-auth.session-token=${token}`;
 }
 

@@ -13,6 +13,7 @@ import type { AnyRouter } from "@trpc/server";
 import type { AppSession } from "../auth/types";
 import { countLimited } from "../security/limits";
 import { type Handler, type HotRoute, sendJson } from "./types";
+import { errorLine } from "../log";
 
 export const TRPC_PREFIX = "/api/trpc/";
 
@@ -94,7 +95,7 @@ export function trpcStreamRoute({ router, session, createContext, perUser, direc
       path,
       createContext: () => createContext(caller, req) as never,
       onError: ({ path, error }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} stream failed:`, error.message);
+        if (error.code === "INTERNAL_SERVER_ERROR") errorLine(`[trpc] ${path ?? "?"} stream failed: ${error.message}`);
       },
     });
   };

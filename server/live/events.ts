@@ -55,6 +55,11 @@ function publicCommission(commission: unknown) {
   return pick(commission, ["amountMinor", "currency", "status", "heldReason"]);
 }
 
+/** Affiliates learn that a commission is under review, never the fraud rule's detail (managers see it). */
+function affiliateCommission(commission: Record<string, unknown> | null) {
+  return commission?.heldReason ? { ...commission, heldReason: "under review" } : commission;
+}
+
 /** The event as `scope` may see it (assumes visibleTo). */
 export function viewFor(scope: LiveScope, row: LiveRow): LiveEvent {
   const base = { id: row.id, kind: row.kind, at: row.at };
@@ -69,7 +74,7 @@ export function viewFor(scope: LiveScope, row: LiveRow): LiveEvent {
           data: {
             outcome: d.outcome,
             reasonCode: d.reasonCode,
-            conversion: conv && { ...pick(conv, AFFILIATE_CONVERSION_FIELDS), commission: publicCommission(conv.commission) },
+            conversion: conv && { ...pick(conv, AFFILIATE_CONVERSION_FIELDS), commission: affiliateCommission(publicCommission(conv.commission)) },
           },
         };
       }
@@ -87,8 +92,10 @@ export function viewFor(scope: LiveScope, row: LiveRow): LiveEvent {
         },
       };
     }
-    case "commission":
-      return { ...base, data: pick(d, ["commissionId", "conversionId", "status", "previous", "kind", "amountMinor", "currency", "heldReason"])! };
+    case "commission": {
+      const data = pick(d, ["commissionId", "conversionId", "status", "previous", "kind", "amountMinor", "currency", "heldReason"])!;
+      return { ...base, data: scope.role === "AFFILIATE" ? affiliateCommission(data)! : data };
+    }
     case "clicks":
       return { ...base, data: pick(d, ["second", "offerId", "clicks", "billable"])! };
     case "webhook":

@@ -16,6 +16,7 @@
 import pg from "pg";
 import { type LiveEvent, type LiveKind, type LiveRow, type LiveScope, scopeKey, viewFor, visibleTo } from "./events";
 import { trackedFrame } from "./sse";
+import { logLine } from "../log";
 
 export interface LiveBatch {
   /** The last id this batch covers (the SSE event id; may be beyond its last visible event). */
@@ -111,7 +112,7 @@ export class LiveHub {
 
   constructor(options: HubOptions) {
     this.pool = options.pool;
-    this.opts = { pollMs: 1_000, gapMs: 1_000, readLimit: 5_000, ringSize: 20_000, batchMs: 100, log: console.log, ...options };
+    this.opts = { pollMs: 1_000, gapMs: 1_000, readLimit: 5_000, ringSize: 20_000, batchMs: 100, log: logLine, ...options };
   }
 
   /** Starts after the newest row (subscribers get what happens from now on, plus what they resume). */

@@ -14,6 +14,7 @@ import { createOpsPool, publishSnapshot, readDatabaseFigures, readSnapshots } fr
 import { judge } from "./health";
 import { increase, quantile, rate, SampleHistory, takeSample, total } from "./measure";
 import type { DatabaseFigures, InstanceFigures, OpsReport } from "./types";
+import { errorLine } from "../log";
 
 const WINDOW_S = 10;
 
@@ -168,7 +169,7 @@ export class OpsMonitor {
       try {
         listener(this.report);
       } catch (error) {
-        console.error("[operations] listener failed:", (error as Error).message);
+        errorLine(`[operations] listener failed: ${(error as Error).message}`);
       }
     }
   }

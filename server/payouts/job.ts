@@ -3,12 +3,13 @@
 import { getPool } from "../db";
 import { onShutdown } from "../lifecycle";
 import { attachPaidCommissions } from "./runs";
+import { errorLine } from "../log";
 
 export function startPayoutJob({ intervalMs = 60_000 } = {}) {
   let running: Promise<unknown> | null = null;
   const runOnce = () =>
     (running ??= attachPaidCommissions(getPool())
-      .catch((error) => console.error("[payouts] attaching paid commissions failed (retried next round):", (error as Error).message))
+      .catch((error) => errorLine(`[payouts] attaching paid commissions failed (retried next round): ${(error as Error).message}`))
       .finally(() => {
         running = null;
       }));

@@ -21,10 +21,11 @@
 import type pg from "pg";
 import { getPool } from "../db";
 import { checkOut } from "../db/checked-out";
-import { inTransaction } from "../conversions/transitions";
+import { inTransaction } from "../db/sql";
 import { WAKE_RELAYS_SQL } from "../webhooks/wake";
 import { CLAIMED, IN_FLIGHT, OPEN_FLAG } from "./claim";
 import { PayoutError } from "./errors";
+import { errorLine } from "../log";
 
 export { PayoutError, PayoutError as PayoutRunError } from "./errors";
 
@@ -320,7 +321,7 @@ export function attachInBackground(pool: Pool): Promise<void> {
   attacher = (async () => {
     do {
       attachAgain = false;
-      await attachPaidCommissions(pool).catch((error) => console.error("[payouts] attaching paid commissions failed (the payout job retries):", (error as Error).message));
+      await attachPaidCommissions(pool).catch((error) => errorLine(`[payouts] attaching paid commissions failed (the payout job retries): ${(error as Error).message}`));
     } while (attachAgain);
     attacher = null;
   })();

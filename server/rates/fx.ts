@@ -5,12 +5,12 @@
 // Rates are typed as decimal text and stored as NUMERIC(20,10) without ever passing through a float. A stored rate
 // is never changed: commissions point at the rate they were computed with. One rate per pair and day, whichever
 // way round it is quoted (the inverse is derived exactly). Every addition is audited.
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { FX_MAX_AGE_DAYS } from "../conversions/commission";
 import type { Db } from "../db";
 import { SUPPORTED_CURRENCIES, supportedExponent } from "../money/amount";
 import { daysBetween } from "../reporting/period";
+import { DomainError } from "../errors";
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -83,10 +83,10 @@ export async function addFxRate(db: Db, input: FxRateInput, actorId: string): Pr
       where: { asOf, OR: [{ base: input.base, quote: input.quote }, { base: input.quote, quote: input.base }] },
     });
     if (existing) {
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: `A ${existing.base}/${existing.quote} rate for ${input.asOf} is already stored (${existing.rate.toFixed()}). Stored rates are kept as they are: commissions were computed with them.`,
-      });
+      throw new DomainError(
+        "conflict",
+        `A ${existing.base}/${existing.quote} rate for ${input.asOf} is already stored (${existing.rate.toFixed()}). Stored rates are kept as they are: commissions were computed with them.`,
+      );
     }
     const row = await tx.fxRate.create({ data: { base: input.base, quote: input.quote, rate: input.rate, asOf } });
     await tx.auditLog.create({ data: { actorId, action: "fx_rate.created", entityType: "fx_rate", entityId: row.id, data: { base: input.base, quote: input.quote, rate: input.rate, asOf: input.asOf } } });

@@ -5,11 +5,11 @@
 //
 // A rate is typed in the offer's terms: an amount in its currency for CPA offers ("8.50"), a percentage for
 // revenue share ("12.5"), both parsed exactly. Every change is audited with what it replaced.
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db, Prisma } from "../db";
 import { formatRate } from "../money";
 import { parseAmount, parsePercent } from "../money/amount";
+import { DomainError } from "../errors";
 
 type Tx = Prisma.TransactionClient;
 
@@ -65,7 +65,7 @@ function parseRate(offer: OfferTerms, text: string, what: string): RateFields {
   return { cpaAmountMinor: null, revshareBps: share.bps };
 }
 
-const badRequest = (message: string) => new TRPCError({ code: "BAD_REQUEST", message });
+const badRequest = (message: string) => new DomainError("invalid", message);
 
 const describeRate = (offer: OfferTerms, fields: RateFields) => formatRate({ ...offer, ...fields });
 
@@ -98,7 +98,7 @@ async function offerTerms(tx: Tx, offerId: string): Promise<OfferTerms> {
   // FOR UPDATE: two managers editing one offer's tiers apply one after the other, each audited against the other's.
   const [offer] = await tx.$queryRaw<OfferTerms[]>`
     SELECT id, name, "payoutModel"::text AS "payoutModel", currency FROM offers WHERE id = ${offerId} FOR UPDATE`;
-  if (!offer) throw new TRPCError({ code: "NOT_FOUND", message: "This offer does not exist." });
+  if (!offer) throw new DomainError("not_found", "This offer does not exist.");
   return offer;
 }
 
@@ -122,7 +122,7 @@ export async function setOverride(db: Db, input: z.infer<typeof overrideInput>, 
   return db.$transaction(async (tx) => {
     const offer = await offerTerms(tx, input.offerId);
     const affiliate = await tx.affiliate.findUnique({ where: { id: input.affiliateId }, select: { id: true, name: true } });
-    if (!affiliate) throw new TRPCError({ code: "NOT_FOUND", message: "This affiliate does not exist." });
+    if (!affiliate) throw new DomainError("not_found", "This affiliate does not exist.");
     const fields = parseRate(offer, input.rate, "Rate");
     const key = { affiliateId_offerId: { affiliateId: affiliate.id, offerId: offer.id } };
     const before = await tx.affiliateOfferOverride.findUnique({ where: key, select: { cpaAmountMinor: true, revshareBps: true } });
@@ -138,7 +138,7 @@ export async function removeOverride(db: Db, input: z.infer<typeof overrideKey>,
     const key = { affiliateId_offerId: { affiliateId: input.affiliateId, offerId: input.offerId } };
     const before = await tx.affiliateOfferOverride.findUnique({ where: key, select: { cpaAmountMinor: true, revshareBps: true } });
     const removed = await tx.affiliateOfferOverride.deleteMany({ where: { offerId: input.offerId, affiliateId: input.affiliateId } });
-    if (!before || removed.count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "This affiliate has no override on this offer." });
+    if (!before || removed.count === 0) throw new DomainError("not_found", "This affiliate has no override on this offer.");
     await tx.auditLog.create({ data: { actorId, action: "offer.override_removed", entityType: "offer", entityId: input.offerId, data: { affiliateId: input.affiliateId, before } } });
     return { removed: true };
   });

@@ -8,6 +8,7 @@ import { checkOut } from "../db/checked-out";
 import { env } from "../env";
 import { onShutdown } from "../lifecycle";
 import { ROLLUPS, compactSql } from "./rollups";
+import { errorLine } from "../log";
 
 /** Any fixed number: the key of "one compactor at a time". */
 const COMPACT_LOCK = 7_311_002;
@@ -48,7 +49,7 @@ export async function compactRollups(pool: pg.Pool = getPool(), { prune = false,
 }
 
 /** Starts the periodic fold (the next round is scheduled when one ends); stopped at shutdown. */
-export function startCompactor(log: (line: string) => void = console.error): () => Promise<void> {
+export function startCompactor(log: (line: string) => void = errorLine): () => Promise<void> {
   let lastPrune = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -6,6 +6,7 @@
 import type pg from "pg";
 import { env } from "../env";
 import { onShutdown } from "../lifecycle";
+import { logLine } from "../log";
 
 export interface RetentionOptions {
   now?: Date;
@@ -53,7 +54,7 @@ export async function pruneLogs(pool: pg.Pool, options: RetentionOptions = {}): 
 const EVERY_MS = 3_600_000;
 
 /** Shortly after start and then hourly, in the server process (stopped by the shutdown hooks). */
-export function startLogRetention(pool: pg.Pool, log: (line: string) => void = console.log): void {
+export function startLogRetention(pool: pg.Pool, log: (line: string) => void = logLine): void {
   const round = async () => {
     try {
       const done = await pruneLogs(pool);

@@ -3,6 +3,8 @@
 // redirect only appends to an array, and one setImmediate per event-loop turn hands everything that arrived in
 // that turn to the listeners (in arrival order). Listeners must not throw or block; a throwing listener is logged
 // and delivery goes on.
+import { errorLine } from "../log";
+
 export interface ClickEvent {
   clickId: string;
   linkId: number;
@@ -47,7 +49,7 @@ export function deliverClickEvents(): void {
       try {
         listener(batch[i]!);
       } catch (error) {
-        console.error("[clicks] listener failed:", (error as Error).message);
+        errorLine(`[clicks] listener failed: ${(error as Error).message}`);
       }
     }
   }

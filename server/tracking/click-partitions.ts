@@ -6,6 +6,7 @@ import type pg from "pg";
 import { getPool } from "../db";
 import { env } from "../env";
 import { onShutdown } from "../lifecycle";
+import { logLine } from "../log";
 
 const MONTHS_AHEAD = 2;
 /** How far back months are created too (backdated imports, the demo seed's 30 days), within the retention. */
@@ -58,7 +59,7 @@ export async function dropExpiredClickPartitions(pool: Pick<pg.Pool, "query"> = 
 }
 
 /** At start and every few hours: months ahead, expired months dropped. */
-export async function startClickPartitionMaintenance(log: (line: string) => void = console.log): Promise<void> {
+export async function startClickPartitionMaintenance(log: (line: string) => void = logLine): Promise<void> {
   const round = async () => {
     try {
       const made = await ensureClickPartitions();

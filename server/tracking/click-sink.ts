@@ -7,6 +7,7 @@
 // A batch the database refuses as data (a value out of range…) is halved until the refused rows are found: only
 // they are dropped and counted, never the good clicks sharing their batch.
 import type { ClickRecord } from "./redirect";
+import { logLine } from "../log";
 
 /** `mayExist`: an earlier attempt at these rows ended without an answer, so some may be stored already. */
 export type ClickWriter = (batch: readonly ClickRecord[], attempt?: { mayExist?: boolean }) => Promise<void>;
@@ -41,7 +42,7 @@ export class ClickSink {
   private readonly opts: Required<Omit<ClickSinkOptions, "observer">> & { observer?: SinkObserver };
 
   constructor(options: ClickSinkOptions) {
-    this.opts = { log: console.log, ...options };
+    this.opts = { log: logLine, ...options };
     this.retryMs = options.flushMs;
   }
 

@@ -8,6 +8,7 @@
 import pg from "pg";
 import { checkDestination } from "./destination";
 import type { LinkCache, LinkRow } from "./link-cache";
+import { logLine } from "../log";
 
 export const LINK_CHANNEL = "link_changed";
 
@@ -34,7 +35,7 @@ export interface LinkSync {
   stop(): Promise<void>;
 }
 
-export async function startLinkSync(cache: LinkCache, { pool, databaseUrl, resyncMs, log = console.log, applicationName = "link-cache-listener" }: LinkSyncOptions): Promise<LinkSync> {
+export async function startLinkSync(cache: LinkCache, { pool, databaseUrl, resyncMs, log = logLine, applicationName = "link-cache-listener" }: LinkSyncOptions): Promise<LinkSync> {
   const dirtyLinks = new Set<number>();
   const dirtyOffers = new Set<string>();
   const dirtyAffiliates = new Set<string>();

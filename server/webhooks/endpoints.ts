@@ -3,8 +3,7 @@
 // refused exactly like a missing one. Secrets leave the server once — in the answer to create and rotate — are
 // stored encrypted (secret-box.ts) and are never written to the audit log.
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
-import { requireOwned } from "../api/trpc";
+import { DomainError, requireOwned } from "../errors";
 import { type Db, getPool, type Prisma } from "../db";
 import { MAX_ATTEMPTS } from "./schedule";
 import { openSecret, resealOrNull, sealSecret, UnreadableSecretError } from "./secret-box";
@@ -36,7 +35,7 @@ async function vetForSave(url: string): Promise<string> {
   try {
     return (await vetUrl(url, policyFromEnv())).href;
   } catch (error) {
-    if (error instanceof BlockedTargetError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+    if (error instanceof BlockedTargetError) throw new DomainError("invalid", error.message);
     throw error;
   }
 }
@@ -46,7 +45,7 @@ async function ownedEndpoint(db: Db, actor: Actor, id: string) {
 }
 
 function requireEnabled(endpoint: { enabled: boolean }, doing: string) {
-  if (!endpoint.enabled) throw new TRPCError({ code: "PRECONDITION_FAILED", message: `Re-enable the endpoint before ${doing}.` });
+  if (!endpoint.enabled) throw new DomainError("precondition_failed", `Re-enable the endpoint before ${doing}.`);
 }
 
 function audit(db: Db, actor: Actor, action: string, entityId: string, data: Prisma.InputJsonObject = {}) {
@@ -123,7 +122,7 @@ export async function disable(db: Db, actor: Actor, id: string) {
 export async function replayPreview(db: Db, actor: Actor, id: string) {
   await ownedEndpoint(db, actor, id);
   const preview = await previewReplay(getPool(), id);
-  if (!preview) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "The endpoint is enabled: there is nothing to replay." });
+  if (!preview) throw new DomainError("precondition_failed", "The endpoint is enabled: there is nothing to replay.");
   return { ...preview, cap: REPLAY_COUNT_CAP };
 }
 
@@ -227,10 +226,10 @@ export async function replay(db: Db, actor: Actor, deliveryId: string) {
   const outcome = await replayDelivery(getPool(), deliveryId, new Date());
   if (outcome.status === "in_flight") {
     const until = outcome.leasedUntil.toISOString().slice(11, 19);
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: `This delivery is being sent right now; replay it once this attempt shows in the log (by ${until} UTC at the latest).`,
-    });
+    throw new DomainError(
+      "conflict",
+      `This delivery is being sent right now; replay it once this attempt shows in the log (by ${until} UTC at the latest).`,
+    );
   }
   if (outcome.status === "missing") requireOwned(null, "delivery");
   await wakeRelays(getPool());

@@ -29,6 +29,7 @@ import {
   releaseClaims,
 } from "./store";
 import { OUTBOX_CHANNEL } from "./wake";
+import { logLine } from "../log";
 
 export interface RelayOptions {
   connectionString?: string;
@@ -109,7 +110,7 @@ export class WebhookRelay {
       timeoutMs: 10_000,
       now: () => new Date(),
       random: Math.random,
-      log: (line) => console.log(line),
+      log: logLine,
       ...options,
     };
     this.connectionString = options.connectionString ?? env().DATABASE_URL;

@@ -114,10 +114,13 @@ function addressAllowed(address: string, policy: TargetPolicy): boolean {
   return addressAllowListed(address, policy) || blockedReason(address) === null;
 }
 
+/**
+ * The refusal of a blocked address. It never names the address a host name resolved to, nor which range it is in:
+ * the message reaches merchants (form, delivery log), and the answers of our internal DNS are not theirs to learn.
+ * A literal address is the merchant's own input, said back as they typed it (normalized).
+ */
 function refusal(address: string, host = address): BlockedTargetError {
-  const label = blockedReason(address)!;
-  const what = `${/^(IPv4|IETF|unspecified)/.test(label) ? "an" : "a"} ${label} address`;
-  return new BlockedTargetError(`is refused: ${host === address ? `${address} is ${what}` : `${host} resolves to ${address}, ${what}`}`);
+  return new BlockedTargetError(`is refused: ${host} ${host === address ? "is" : "resolves to"} a private or reserved address`);
 }
 
 /** The URL's host without IPv6 brackets, lower case (WHATWG URL already turns 127.1 or 2130706433 into 127.0.0.1). */
@@ -153,7 +156,7 @@ export const resolveAll: Resolver = async (host) =>
 
 /**
  * Save-time check: the URL's shape, then every address its host resolves to. Throws BlockedTargetError with a
- * message fit for the form ("URL is refused: localhost resolves to 127.0.0.1, a loopback address").
+ * message fit for the form ("URL is refused: localhost resolves to a private or reserved address").
  */
 export async function vetUrl(raw: string, policy: TargetPolicy, resolve: Resolver = resolveAll): Promise<URL> {
   const { url, hostAllowed } = checkUrlShape(raw, policy);

@@ -6,6 +6,7 @@ import { type Env, env } from "../env";
 import { onShutdown } from "../lifecycle";
 import { type RelayOptions, WebhookRelay } from "./relay";
 import { resealEndpointSecrets } from "./store";
+import { logLine } from "../log";
 
 export async function startWebhookRelay(options?: RelayOptions): Promise<WebhookRelay> {
   await resealSecretsAtStart();
@@ -35,7 +36,7 @@ export async function startServerRelay(): Promise<WebhookRelay | undefined> {
  * The migration path of secret encryption and of a WEBHOOK_SECRET_KEY change: plain secrets from before encryption
  * and secrets sealed under WEBHOOK_SECRET_KEY_PREVIOUS are rewritten under the current key. Never stops the start.
  */
-async function resealSecretsAtStart(log = console.log): Promise<void> {
+async function resealSecretsAtStart(log = logLine): Promise<void> {
   const client = new pg.Client({ connectionString: env().DATABASE_URL });
   try {
     await client.connect();

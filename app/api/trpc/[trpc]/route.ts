@@ -6,6 +6,9 @@ import { countLimited } from "~/server/security/limits";
 
 /** tRPC's message for a batch over maxBatchSize. */
 const BATCH_TOO_LARGE = "Batch call exceeds maximum size";
+import { logger } from "~/server/log";
+
+const log = logger("trpc");
 
 const handler = (req: Request) =>
   fetchRequestHandler({
@@ -19,7 +22,7 @@ const handler = (req: Request) =>
     onError: ({ path, error }) => {
       if (error.code === "BAD_REQUEST" && error.message === BATCH_TOO_LARGE) countLimited("trpc_batch");
       // Expected refusals (auth, validation, not found) are not worth a log line; real failures are.
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} failed:`, error.message);
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ path: path ?? "?", err: error.message }, "procedure failed");
     },
   });
 

@@ -1,12 +1,12 @@
 // Demo data of this feature: two commissions of the demo affiliate held by the checks, so the review queue has
 // something to show, and the demo affiliate's own IP and customer id for the self-referral rule. (The starter block
-// list is seeded on boot: see starter-blocklist.ts.)
+// list is seeded on boot: see server/fraud/starter-blocklist.ts.)
 import { defaultPostbackDeps } from "../conversions/http";
 import { processPostback } from "../conversions/postback";
 import { db } from "../db";
-import { FraudEngine } from "./engine";
-import { judge } from "./index";
-import { STARTER_BLOCKLIST } from "./starter-blocklist";
+import { FraudEngine } from "../fraud/engine";
+import { judge } from "../fraud/index";
+import { STARTER_BLOCKLIST } from "../fraud/starter-blocklist";
 
 export const DEMO_FRAUD_AFFILIATE = "affiliate@demo.test";
 
