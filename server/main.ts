@@ -12,7 +12,7 @@ import type http from "node:http";
 import path from "node:path";
 import { bootstrap, seedsDemoData, startupWarnings } from "./bootstrap";
 import { ensureBuild } from "./build";
-import { closeDb } from "./db";
+import { closeDb, db } from "./db";
 import { env } from "./env";
 import { internalMetrics } from "./http/metrics";
 import { startHotPaths } from "./http/routes";
@@ -46,6 +46,13 @@ async function start() {
     logger("security").warn(`WARNING: ${warning}`);
   }
   if (seed && (await seedIfEmpty())) logger("seed").info("empty database: demo data created");
+  else if (!(await db.user.findFirst({ where: { role: "MANAGER" }, select: { id: true } }))) {
+    logger("setup").warn(
+      `No program manager yet: run  npm run manager:create -- --email you@example.com --name "Your Name"  for a one-time link to set the first manager's password${
+        localPostgres ? " (stop this server first: it owns the embedded database)" : ""
+      }, or start with SEED=1 for the demo program.`,
+    );
+  }
   if (stopping) return;
 
   let nextHandler;

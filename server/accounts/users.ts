@@ -71,7 +71,8 @@ export async function createMerchantAccount(db: Db, input: z.output<typeof creat
   return { merchantId: issued.merchantId, userId: issued.user.id, link: await sent(issued) };
 }
 
-export async function createManagerAccount(db: Db, input: z.output<typeof createManagerInput>, actorId: string) {
+/** `actorId` null: the first manager, made by `npm run manager:create` (scripts/create-manager.ts). */
+export async function createManagerAccount(db: Db, input: z.output<typeof createManagerInput>, actorId: string | null) {
   const passwordHash = await unusablePasswordHash();
   const issued = await db.$transaction(async (tx) => {
     await assertEmailFree(tx, input.email);

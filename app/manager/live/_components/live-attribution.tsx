@@ -69,7 +69,14 @@ export function LiveAttribution() {
     onCursor: (id) => setStart((s) => s ?? id),
     onEvents: (events) => (deliver.current ? deliver.current(events) : early.current.push(...events)),
   });
-  const recent = useQuery(trpc.live.recent.queryOptions({ upTo: start }, { enabled: start !== null, staleTime: Infinity, gcTime: 0, refetchOnWindowFocus: false }));
+  // The history is read once; while the server cannot answer (a restart) it is retried until it can, with the live
+  // indicator on screen, rather than replaced by an error: the stream resumes on its own meanwhile.
+  const recent = useQuery(
+    trpc.live.recent.queryOptions(
+      { upTo: start },
+      { enabled: start !== null, staleTime: Infinity, gcTime: 0, refetchOnWindowFocus: false, retry: true, retryDelay: (attempt) => Math.min(500 * 2 ** attempt, 5_000) },
+    ),
+  );
   const loading = (
     <Card title="Clicks and conversions per second" actions={<LiveIndicator status={status} />}>
       <Skeleton rows={6} />
