@@ -86,8 +86,12 @@ async function drive(server: ServerProcess, pattern: Pattern, duration: number, 
   };
 }
 
+/** Our server's /metrics (a production start refuses it without its token). */
+const METRICS_TOKEN = "bench-redirect-metrics-token";
+const metricsText = async (url: string) => (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+
 async function served(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await metricsText(url);
   return ["redirect", "bot", "head"].reduce((n, outcome) => n + Number(new RegExp(`^go_redirects_total\\{outcome="${outcome}"\\} (\\d+)`, "m").exec(text)?.[1] ?? 0), 0);
 }
 
@@ -102,7 +106,7 @@ async function main() {
     servers.push(bare);
     const core = await startServerProcess({ env: { LINKS: String(LINKS), TRUST_PROXY: "1" }, argv: ["--import", "tsx", "bench/core-redirect.ts"] });
     servers.push(core);
-    const ours = await startServerProcess({ env: { DATABASE_URL: db.url, NODE_ENV: "production", LINK_RESYNC_MS: "600000", TRUST_PROXY: "1" } });
+    const ours = await startServerProcess({ env: { DATABASE_URL: db.url, NODE_ENV: "production", LINK_RESYNC_MS: "600000", TRUST_PROXY: "1", METRICS_TOKEN } });
     servers.push(ours);
 
     const loadBefore = os.loadavg()[0]!;
@@ -122,7 +126,7 @@ async function main() {
     const loadAfter = os.loadavg()[0]!;
 
     const servedByServer = await served(ours.url);
-    const latencyLines = (await (await fetch(`${ours.url}/metrics`)).text()).split("\n").filter((l) => l.startsWith("go_redirect_duration_seconds_"));
+    const latencyLines = (await metricsText(ours.url)).split("\n").filter((l) => l.startsWith("go_redirect_duration_seconds_"));
     const exit = await ours.stop(); // graceful: flushes the click buffer
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();

@@ -56,10 +56,15 @@ async function addEndpoint(client: pg.Client, url: string, secret: string) {
   await client.query(`INSERT INTO webhook_endpoints (id, "merchantId", url, secret, "updatedAt") VALUES ($1, 'm-bench', $2, $3, now())`, [id, url, sealSecret(secret, id)]);
 }
 
+/** The servers' /metrics token (a production start refuses /metrics without one). */
+const METRICS_TOKEN = "loadtest-metrics-token";
+
 /** Sum of `clicks_dropped_total` on the server's /metrics (0 when it does not answer). */
 async function droppedOn(url: string): Promise<number | undefined> {
   try {
-    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000), headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    if (!res.ok) return undefined;
+    const text = await res.text();
     return text
       .split("\n")
       .filter((l) => l.startsWith("clicks_dropped_total"))
@@ -87,7 +92,7 @@ async function main() {
     await addEndpoint(admin, dead.url, dead.secrets[0]!);
   }
 
-  const serverEnv = { DATABASE_URL: database.url, NODE_ENV: "production", TRUST_PROXY: "1", WEBHOOK_RELAY: "1", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1", SEED: "0" };
+  const serverEnv = { DATABASE_URL: database.url, NODE_ENV: "production", TRUST_PROXY: "1", WEBHOOK_RELAY: "1", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1", SEED: "0", METRICS_TOKEN };
   const servers: ServerProcess[] = [];
   /** A server that exits on its own (not killed by a fault) is reported with the end of its output. */
   const watch = (server: ServerProcess, i: number) => {
