@@ -387,6 +387,9 @@ export function addCreditRollupSql(table: string): string {
   const r = rollupByTable(table);
   return [
     `-- ${table}, kept by the credit facts' triggers (server/reporting/rollups.ts printed this).`,
+    // Writers of credit_facts wait for this transaction (reads go on): a fact committed between the backfill's
+    // snapshot and the new trigger functions would otherwise be in neither. The backfill is one grouped pass.
+    "LOCK TABLE credit_facts IN SHARE MODE;",
     createTablesSql(r),
     triggersSql("credit_facts", ["INSERT", "DELETE"], { replace: true }),
     `INSERT INTO ${r.table} (${keyList(r)}, ${valueList(r)})\n${rawAggregateSql(r, null)};`,

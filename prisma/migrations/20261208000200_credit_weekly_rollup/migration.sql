@@ -1,5 +1,7 @@
 -- rollup_credit_week, kept by the credit facts' triggers (server/reporting/rollups.ts printed this).
 
+LOCK TABLE credit_facts IN SHARE MODE;
+
 CREATE TABLE rollup_credit_week (
   "week" date NOT NULL,
   "payee" text NOT NULL,
